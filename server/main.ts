@@ -1,0 +1,131 @@
+/**
+ * The console's custom Node server: one HTTP port serving the Next.js app, the REST API (Next route
+ * handlers) and the WebSocket hub at /api/stream.
+ */
+import { createServer, type Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+import next from 'next';
+import type { WebSocket } from 'ws';
+import { ensureBuild } from './build';
+import { hostAllowed, LOOPBACK_HOSTS, type GuardOptions } from './http/guard';
+import { attachUpgrade } from './http/upgrade';
+import { setRuntime, type Runtime } from './runtime';
+
+export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface ConsoleOptions {
+  port: number;
+  host: string;
+  /** Kubeconfig file; undefined with inCluster false means the default loading rules. */
+  kubeconfig?: string;
+  context?: string;
+  inCluster?: boolean;
+  mode: Runtime['mode'];
+  dev?: boolean;
+  log?: (s: string) => void;
+}
+
+export interface RunningConsole {
+  url: string;
+  port: number;
+  server: Server;
+  runtime: Runtime;
+  close(): Promise<void>;
+}
+
+const LOOPBACK_ADDRESSES = new Set(['127.0.0.1', 'localhost', '::1']);
+
+export class StartupError extends Error {}
+
+export function loadKubeConfig(opts: Pick<ConsoleOptions, 'kubeconfig' | 'context' | 'inCluster'>): KubeConfig {
+  const kc = new KubeConfig();
+  try {
+    if (opts.inCluster) kc.loadFromCluster();
+    else if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
+    else kc.loadFromDefault();
+  } catch (err) {
+    throw new StartupError(`cannot read kubeconfig${opts.kubeconfig ? ` ${opts.kubeconfig}` : ''}: ${(err as Error).message}`);
+  }
+  if (opts.context) {
+    if (!kc.getContextObject(opts.context)) {
+      const names = kc.getContexts().map((c) => c.name);
+      throw new StartupError(`context "${opts.context}" not found in kubeconfig (contexts: ${names.join(', ') || 'none'})`);
+    }
+    kc.setCurrentContext(opts.context);
+  }
+  if (!kc.getCurrentCluster()) throw new StartupError('the kubeconfig has no current cluster: pass --context or --kubeconfig');
+  return kc;
+}
+
+export async function startConsole(opts: ConsoleOptions): Promise<RunningConsole> {
+  const log = opts.log ?? ((s: string) => console.log(s));
+  if (!LOOPBACK_ADDRESSES.has(opts.host)) {
+    throw new StartupError(
+      `refusing to listen on ${opts.host}: gatescope acts with your kubeconfig's identity, so it listens on loopback only. ` +
+        'Use --host 127.0.0.1, or run it in-cluster with an authentication mode.',
+    );
+  }
+  const kubeConfig = loadKubeConfig(opts);
+  const runtime: Runtime = {
+    mode: opts.mode,
+    kubeConfig,
+    context: kubeConfig.getCurrentContext(),
+    server: kubeConfig.getCurrentCluster()?.server ?? '',
+    startedAt: new Date(),
+    services: {},
+  };
+  setRuntime(runtime);
+
+  if (!opts.dev) await ensureBuild(REPO_ROOT, log);
+  const app = next({ dev: !!opts.dev, dir: REPO_ROOT, hostname: opts.host, port: opts.port });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+
+  const guard: GuardOptions = { allowedHosts: [...LOOPBACK_HOSTS], port: opts.port };
+  const server = createServer((req, res) => {
+    if (!hostAllowed(req, guard)) {
+      res.writeHead(403, { 'content-type': 'text/plain' }).end('gatescope: unexpected Host header (DNS rebinding protection)\n');
+      return;
+    }
+    void handle(req, res);
+  });
+  const sockets = new Set<WebSocket>();
+  const wss = attachUpgrade(server, {
+    guard,
+    onConnection: (ws) => {
+      sockets.add(ws);
+      ws.on('close', () => sockets.delete(ws));
+      ws.send(JSON.stringify({ type: 'hello', context: runtime.context, mode: runtime.mode }));
+    },
+    nextUpgrade: opts.dev ? app.getUpgradeHandler() : undefined,
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(err.code === 'EADDRINUSE' ? new StartupError(`port ${opts.port} is in use: pass --port`) : err),
+    );
+    server.listen(opts.port, opts.host, () => resolve());
+  });
+  const port = (server.address() as { port: number }).port;
+  guard.port = port;
+  const url = `http://${opts.host === '::1' ? '[::1]' : opts.host}:${port}`;
+
+  return {
+    url,
+    port,
+    server,
+    runtime,
+    async close() {
+      for (const ws of sockets) ws.terminate();
+      wss.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await app.close?.();
+      setRuntime(undefined);
+    },
+  };
+}
