@@ -7,11 +7,13 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import next from 'next';
-import type { WebSocket } from 'ws';
 import { ensureBuild } from './build';
 import { hostAllowed, LOOPBACK_HOSTS, type GuardOptions } from './http/guard';
 import { attachUpgrade } from './http/upgrade';
 import { setRuntime, type Runtime } from './runtime';
+import { Hub } from './stream/hub';
+import { publishCache } from './stream/publish';
+import { ClusterCache } from './kube/cache';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -76,6 +78,9 @@ export async function startConsole(opts: ConsoleOptions): Promise<RunningConsole
     startedAt: new Date(),
     services: {},
   };
+  const cache = new ClusterCache(kubeConfig);
+  runtime.services.cache = cache;
+  cache.start();
   setRuntime(runtime);
 
   if (!opts.dev) await ensureBuild(REPO_ROOT, log);
@@ -91,14 +96,12 @@ export async function startConsole(opts: ConsoleOptions): Promise<RunningConsole
     }
     void handle(req, res);
   });
-  const sockets = new Set<WebSocket>();
+  const hub = new Hub({ context: runtime.context, mode: runtime.mode });
+  runtime.services.hub = hub;
+  publishCache(hub, cache);
   const wss = attachUpgrade(server, {
     guard,
-    onConnection: (ws) => {
-      sockets.add(ws);
-      ws.on('close', () => sockets.delete(ws));
-      ws.send(JSON.stringify({ type: 'hello', context: runtime.context, mode: runtime.mode }));
-    },
+    onConnection: (ws) => hub.accept(ws),
     nextUpgrade: opts.dev ? app.getUpgradeHandler() : undefined,
   });
 
@@ -118,8 +121,9 @@ export async function startConsole(opts: ConsoleOptions): Promise<RunningConsole
     server,
     runtime,
     async close() {
-      for (const ws of sockets) ws.terminate();
+      hub.close();
       wss.close();
+      cache.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
