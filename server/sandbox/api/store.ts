@@ -104,6 +104,14 @@ export class Store {
     return this.rev;
   }
 
+  /**
+   * The oldest resourceVersion a watch (or a list continuation) may still start from; anything
+   * older gets 410 Expired.
+   */
+  get oldestResourceVersion(): number {
+    return this.compactedRV - 1;
+  }
+
   private bucket(resource: ResourceKey): Map<string, StoredObject> {
     let b = this.data.get(resource);
     if (!b) {
