@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { listRules } from '../kube/crd-cel';
+import { canCompile, listRules } from '../kube/crd-cel';
 import { destinationRuleCrd, findIstioCrd, gatewayCrd, istioCrds, istioSchema, validateIstioObject, virtualServiceCrd } from './crds';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -49,6 +49,7 @@ describe('Istio CRDs', () => {
     expect(all.length).toBe(168);
     expect(new Set(all.map((r) => r.rule.rule)).size).toBe(7);
     expect(all.some((r) => r.transition)).toBe(false);
+    for (const r of all) expect(canCompile(r.rule.rule), r.rule.rule).toBe(true);
   });
 });
 
@@ -171,6 +172,20 @@ describe('crafted bad objects', () => {
       { reason: 'FieldValueInvalid', field: 'spec.trafficPolicy.connectionPool.tcp.connectTimeout', message: 'Invalid value: "string": must be a valid duration greater than 1ms' },
       { reason: 'FieldValueInvalid', field: 'spec.workloadSelector.matchLabels[app]', message: 'Invalid value: "string": wildcard not allowed in label value match' },
     ]);
+  });
+
+  it('evaluates the CEL rules: label keys and the three TLS credential exclusions', () => {
+    const keys = validateIstioObject(dr({ host: 'a', workloadSelector: { matchLabels: { 'app*': 'web', '': 'x' } } }))!;
+    expect(keys.causes).toEqual([
+      { reason: 'FieldValueInvalid', field: 'spec.workloadSelector.matchLabels', message: 'Invalid value: "object": wildcard not allowed in label key match' },
+      { reason: 'FieldValueInvalid', field: 'spec.workloadSelector.matchLabels', message: 'Invalid value: "object": key must not be empty' },
+    ]);
+    const tls = validateIstioObject(gw({ mode: 'SIMPLE', credentialNames: ['a'], tlsCertificates: [{ serverCertificate: '/c.pem', privateKey: '/k.pem' }] }))!;
+    expect(tls.causes.map((c) => c.message)).toEqual([
+      'Invalid value: "object": only one of credentialNames or tlsCertificates can be set',
+      'Invalid value: "object": only one of credentialName or tlsCertificates can be set',
+    ]);
+    expect(tls.skippedRules).toEqual([]);
   });
 
   it('reports the oneOf of loadBalancer', () => {
