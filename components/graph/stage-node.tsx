@@ -1,0 +1,54 @@
+'use client';
+import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
+import { memo } from 'react';
+import { cn } from '@/components/ui/cn';
+import type { ViewNode } from './types';
+
+export type StageFlowNode = Node<{ view: ViewNode; selected?: boolean }, 'stage'>;
+
+const STAGE_ACCENT: Record<string, string> = {
+  client: 'border-l-slate-400',
+  loadBalancer: 'border-l-violet-500',
+  nodePort: 'border-l-violet-400',
+  gatewayPod: 'border-l-sky-500',
+  gatewayServer: 'border-l-sky-400',
+  virtualService: 'border-l-indigo-500',
+  route: 'border-l-indigo-400',
+  service: 'border-l-emerald-500',
+  subset: 'border-l-emerald-400',
+  pod: 'border-l-teal-500',
+};
+
+function StageNodeImpl({ data }: NodeProps<StageFlowNode>) {
+  const v = data.view;
+  return (
+    <div
+      data-testid="topology-node"
+      data-stage={v.stage}
+      data-node-id={v.id}
+      data-health={v.health}
+      title={v.warnings.join('\n') || undefined}
+      className={cn(
+        'w-[200px] rounded-md border border-l-4 bg-white px-2.5 py-1.5 text-left shadow-sm dark:bg-slate-900',
+        STAGE_ACCENT[v.stage] ?? 'border-l-slate-400',
+        v.health === 'error' && 'border-red-500 ring-1 ring-red-500',
+        v.health === 'warning' && 'border-amber-500 ring-1 ring-amber-400',
+        v.health === 'ok' && 'border-slate-200 dark:border-slate-700',
+      )}
+    >
+      <Handle type="target" position={Position.Left} className="!h-1.5 !w-1.5 !min-w-0 !border-0 !bg-slate-400" isConnectable={false} />
+      <div className="flex items-center gap-1.5">
+        {v.health !== 'ok' ? (
+          <span aria-label={v.health} className={cn('text-xs', v.health === 'error' ? 'text-red-600' : 'text-amber-600')}>
+            {v.health === 'error' ? '✖' : '⚠'}
+          </span>
+        ) : null}
+        <span className="truncate text-[13px] font-medium">{v.label}</span>
+      </div>
+      {v.detail ? <div className="truncate font-mono text-[11px] text-slate-500 dark:text-slate-400">{v.detail}</div> : null}
+      <Handle type="source" position={Position.Right} className="!h-1.5 !w-1.5 !min-w-0 !border-0 !bg-slate-400" isConnectable={false} />
+    </div>
+  );
+}
+
+export const StageNode = memo(StageNodeImpl);

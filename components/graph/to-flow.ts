@@ -1,0 +1,29 @@
+import { MarkerType, type Edge } from '@xyflow/react';
+import type { StageFlowNode } from './stage-node';
+import type { TopologyView } from './types';
+
+/** The one seam from the topology view model to React Flow objects. */
+export function toFlow(view: TopologyView, selectedId?: string): { nodes: StageFlowNode[]; edges: Edge[] } {
+  const nodes: StageFlowNode[] = view.nodes.map((n) => ({
+    id: n.id,
+    type: 'stage',
+    position: { x: n.x, y: n.y },
+    data: { view: n, selected: n.id === selectedId },
+    selected: n.id === selectedId,
+    draggable: false,
+    connectable: false,
+  }));
+  const edges: Edge[] = view.edges.map((e) => ({
+    id: e.id,
+    source: e.source,
+    target: e.target,
+    label: e.label,
+    type: 'default',
+    animated: false,
+    markerEnd: { type: MarkerType.ArrowClosed, width: 14, height: 14 },
+    style: e.broken ? { stroke: '#dc2626', strokeDasharray: '4 3' } : { stroke: '#94a3b8' },
+    labelStyle: { fontSize: 11, fontFamily: 'ui-monospace, monospace' },
+    data: { broken: !!e.broken },
+  }));
+  return { nodes, edges };
+}

@@ -1,0 +1,74 @@
+'use client';
+import '@xyflow/react/dist/style.css';
+import { Background, Controls, ReactFlow, ReactFlowProvider, useReactFlow, type NodeMouseHandler } from '@xyflow/react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { StageNode } from './stage-node';
+import { toFlow } from './to-flow';
+import type { TopologyView, ViewNode } from './types';
+
+const nodeTypes = { stage: StageNode };
+
+interface Props {
+  view: TopologyView;
+  selectedId?: string;
+  onSelect(node: ViewNode | undefined): void;
+  dark: boolean;
+}
+
+function Canvas({ view, selectedId, onSelect, dark }: Props) {
+  const { nodes, edges } = useMemo(() => toFlow(view, selectedId), [view, selectedId]);
+  const flow = useReactFlow();
+  const byId = useMemo(() => new Map(view.nodes.map((n) => [n.id, n])), [view]);
+  const onNodeClick: NodeMouseHandler = useCallback((_e, n) => onSelect(byId.get(n.id)), [byId, onSelect]);
+
+  // Keyboard: f = fit, + / - = zoom, Escape = close the panel.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement | null;
+      if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.isContentEditable)) return;
+      if (e.key === 'f') void flow.fitView({ padding: 0.1, duration: 200 });
+      else if (e.key === '+' || e.key === '=') void flow.zoomIn({ duration: 150 });
+      else if (e.key === '-') void flow.zoomOut({ duration: 150 });
+      else if (e.key === 'Escape') onSelect(undefined);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [flow, onSelect]);
+
+  const nodeCount = view.nodes.length;
+  useEffect(() => {
+    // Fit when the graph's size changes (first load, filter), not on every live update.
+    const id = requestAnimationFrame(() => void flow.fitView({ padding: 0.08 }));
+    return () => cancelAnimationFrame(id);
+  }, [nodeCount, flow]);
+
+  return (
+    <ReactFlow
+      nodes={nodes}
+      edges={edges}
+      nodeTypes={nodeTypes}
+      onNodeClick={onNodeClick}
+      onPaneClick={() => onSelect(undefined)}
+      nodesDraggable={false}
+      nodesConnectable={false}
+      elementsSelectable
+      minZoom={0.1}
+      maxZoom={2}
+      colorMode={dark ? 'dark' : 'light'}
+      onlyRenderVisibleElements={nodeCount > 300}
+      proOptions={{ hideAttribution: true }}
+      fitView
+    >
+      <Background gap={24} size={1} />
+      <Controls showInteractive={false} />
+    </ReactFlow>
+  );
+}
+
+export function TopologyGraph(props: Props) {
+  return (
+    <ReactFlowProvider>
+      <Canvas {...props} />
+    </ReactFlowProvider>
+  );
+}
