@@ -70,7 +70,13 @@ export class ClusterCache {
     private readonly opts: ClusterCacheOptions = {},
   ) {
     for (const k of opts.kinds ?? WATCHED_KINDS) {
-      const inf = new Informer(kc, { path: collectionPath(k), fieldSelector: k.fieldSelector, ...opts.informerOptions });
+      const inf = new Informer(kc, {
+        path: collectionPath(k),
+        fieldSelector: k.fieldSelector,
+        kind: k.kind,
+        apiVersion: k.group ? `${k.group}/${k.version}` : k.version,
+        ...opts.informerOptions,
+      });
       inf.on(() => this.changed());
       inf.onState(() => this.stateChanged());
       this.informers.set(k.plural, inf);
@@ -92,6 +98,13 @@ export class ClusterCache {
 
   get<T extends KubeObjectLike = KubeObjectLike>(plural: string, namespace: string | undefined, name: string): T | undefined {
     return this.informers.get(plural)?.get(namespace, name) as T | undefined;
+  }
+
+  /** Every cached object of every kind, as one list (what lib/analysis and lib/topology read). */
+  objects(): KubeObjectLike[] {
+    const out: KubeObjectLike[] = [];
+    for (const inf of this.informers.values()) out.push(...inf.list());
+    return out;
   }
 
   snapshot(): Snapshot {

@@ -56,6 +56,9 @@ export interface InformerOptions {
   /** Inactivity limit override (ms); default timeoutSeconds*1000 + grace. */
   inactivityMs?: number;
   backoff?: { initialMs: number; maxMs: number; resetAfterMs: number };
+  /** Set on objects that arrive without them (a real API server omits both on list items). */
+  apiVersion?: string;
+  kind?: string;
   now?: () => number;
   random?: () => number;
   setTimer?: (fn: () => void, ms: number) => unknown;
@@ -80,8 +83,8 @@ export class Informer<T extends KubeObjectLike = KubeObjectLike> {
   private needRelist = true;
   private firstList = true;
   readonly state: InformerState = { phase: 'idle', connected: false, relists: 0, reconnects: 0, synced: false };
-  private readonly o: Required<Omit<InformerOptions, 'labelSelector' | 'fieldSelector' | 'inactivityMs'>> &
-    Pick<InformerOptions, 'labelSelector' | 'fieldSelector' | 'inactivityMs'>;
+  private readonly o: Required<Omit<InformerOptions, 'labelSelector' | 'fieldSelector' | 'inactivityMs' | 'apiVersion' | 'kind'>> &
+    Pick<InformerOptions, 'labelSelector' | 'fieldSelector' | 'inactivityMs' | 'apiVersion' | 'kind'>;
 
   constructor(
     private readonly kc: KubeConfig,
@@ -147,6 +150,12 @@ export class Informer<T extends KubeObjectLike = KubeObjectLike> {
     }
   }
 
+  private typed(obj: T): T {
+    if (this.o.kind && !obj.kind) obj.kind = this.o.kind;
+    if (this.o.apiVersion && !obj.apiVersion) obj.apiVersion = this.o.apiVersion;
+    return obj;
+  }
+
   private async cycle(): Promise<void> {
     while (!this.stopped) {
       try {
@@ -204,7 +213,7 @@ export class Informer<T extends KubeObjectLike = KubeObjectLike> {
           fieldSelector: this.o.fieldSelector,
         },
       });
-      for (const item of body.items ?? []) seen.set(keyOf(item), item);
+      for (const item of body.items ?? []) seen.set(keyOf(item), this.typed(item));
       listRV = body.metadata?.resourceVersion ?? listRV;
       cont = body.metadata?.continue || undefined;
     } while (cont);
@@ -261,6 +270,7 @@ export class Informer<T extends KubeObjectLike = KubeObjectLike> {
       const rv = obj?.metadata?.resourceVersion;
       if (rv) this.state.resourceVersion = rv;
       if (ev.type === 'BOOKMARK') return;
+      this.typed(obj);
       const k = keyOf(obj);
       const old = this.cache.get(k);
       if (ev.type === 'DELETED') {
