@@ -10,6 +10,7 @@ interface CommandModule {
 const commands: Record<string, () => Promise<CommandModule>> = {
   start: () => import('./start'),
   sandbox: () => import('./sandbox'),
+  analyze: () => import('./analyze'),
 };
 
 function usage(): string {
