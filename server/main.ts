@@ -12,7 +12,9 @@ import { hostAllowed, LOOPBACK_HOSTS, type GuardOptions } from './http/guard';
 import { attachUpgrade } from './http/upgrade';
 import { setRuntime, type Runtime } from './runtime';
 import { Hub } from './stream/hub';
-import { publishCache } from './stream/publish';
+import { publishAnalysis, publishCache } from './stream/publish';
+import { analyze } from '../lib/analysis/analyze';
+import { sortDedupe } from '../lib/analysis/sort';
 import { ClusterCache } from './kube/cache';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -99,6 +101,7 @@ export async function startConsole(opts: ConsoleOptions): Promise<RunningConsole
   const hub = new Hub({ context: runtime.context, mode: runtime.mode });
   runtime.services.hub = hub;
   publishCache(hub, cache);
+  publishAnalysis(hub, cache, (objects) => sortDedupe(analyze(objects as Parameters<typeof analyze>[0], { now: new Date() })));
   const wss = attachUpgrade(server, {
     guard,
     onConnection: (ws) => hub.accept(ws),

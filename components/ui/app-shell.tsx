@@ -10,6 +10,7 @@ const NAV = [
   { href: '/gateways', label: 'Gateways' },
   { href: '/virtualservices', label: 'VirtualServices' },
   { href: '/destinationrules', label: 'DestinationRules' },
+  { href: '/validation', label: 'Validation' },
 ];
 
 interface ClusterState {

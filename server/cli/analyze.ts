@@ -6,6 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { analyze, type Finding } from '../../lib/analysis/analyze';
+import { sortDedupe } from '../../lib/analysis/sort';
 import { loadKubeConfig } from '../main';
 import { InputError, listClusterObjects, readObjectFiles, type KubeObject } from './kube-objects';
 
@@ -24,26 +25,6 @@ Exit code: 0 when there is no error, 1 when there are errors, 2 for bad input.
 `;
 
 const key = (o: KubeObject) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
-
-const LEVEL_ORDER: Record<string, number> = { Error: 0, Warning: 1, Info: 2 };
-
-/** istioctl prints `SortedDedupedCopy()`: one line per (code, origin, message), errors first. */
-export function sortDedupe(findings: Finding[]): Finding[] {
-  const seen = new Set<string>();
-  const out = findings.filter((f) => {
-    const k = `${f.code}\0${f.origin}\0${f.message}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
-  return out.sort(
-    (a, b) =>
-      (LEVEL_ORDER[a.level] ?? 9) - (LEVEL_ORDER[b.level] ?? 9) ||
-      a.code.localeCompare(b.code) ||
-      a.origin.localeCompare(b.origin) ||
-      a.message.localeCompare(b.message),
-  );
-}
 
 /**
  * Files describe Deployments, not their pods. When analyzing files alone, each Deployment with

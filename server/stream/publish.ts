@@ -22,3 +22,22 @@ export function publishCache(hub: Hub, cache: ClusterCache): void {
     },
   });
 }
+
+/**
+ * `analysis`: lib/analysis findings over everything the cache holds, recomputed on change
+ * (coalesced by the cache) and only while someone is subscribed.
+ */
+export function publishAnalysis(hub: Hub, cache: ClusterCache, analyzeObjects: (objects: unknown[]) => unknown[]): void {
+  let version = 0;
+  let last: { at: number; findings: unknown[] } | undefined;
+  const compute = () => {
+    if (!last || last.at !== cache.version) last = { at: cache.version, findings: analyzeObjects(cache.objects()) };
+    return last.findings;
+  };
+  hub.register('analysis', {
+    subscribe(_params, sink) {
+      sink.snapshot(++version, { findings: compute(), synced: cache.state().synced });
+      return cache.onChange(() => sink.snapshot(++version, { findings: compute(), synced: cache.state().synced }));
+    },
+  });
+}
