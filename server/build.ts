@@ -25,7 +25,7 @@ function newestMtime(root: string): number {
 }
 
 export function buildIsStale(root: string): boolean {
-  const id = join(root, '.next', 'BUILD_ID');
+  const id = join(root, process.env.GATESCOPE_DIST_DIR ?? '.next', 'BUILD_ID');
   if (!existsSync(id)) return true;
   return newestMtime(root) > statSync(id).mtimeMs;
 }
