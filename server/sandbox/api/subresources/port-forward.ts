@@ -15,13 +15,14 @@
  *   dial is reported on the error channel in the kubelet's words, then the socket closes.
  *
  * kubectl's own `port-forward` speaks SPDY (or SPDY tunnelled in WebSocket, subprotocol
- * `SPDY/3.1+portforward.k8s.io`): both are answered with a 400 Status before the upgrade, so kubectl
- * reports an upgrade failure instead of hanging.
+ * `SPDY/3.1+portforward.k8s.io`): both are handed to `../../spdy`, which speaks SPDY/3.1 with the
+ * same pod-side dialling.
  */
 import type { IncomingMessage } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { createSpdyPortForwardHandler, isSpdyPortForward } from '../../spdy/port-forward';
 import type { Store } from '../store';
 import type { UpgradeContext, UpgradeHandler } from '../types';
 
@@ -69,11 +70,10 @@ export function createPortForwardHandler(store: Store, kubelet: PortForwardTarge
     handleProtocols: (protocols) => [...protocols].find((p) => SUPPORTED.includes(p)) ?? false,
   });
   const open = new Set<WebSocket>();
+  const spdy = createSpdyPortForwardHandler(store, kubelet);
 
   const handler = ((req: IncomingMessage, socket: Duplex, head: Buffer, ctx: UpgradeContext) => {
-    if (ctx.protocol === 'spdy') {
-      return reject(socket, 400, 'BadRequest', 'SPDY port-forwarding is not supported by the gatescope sandbox; use a WebSocket client speaking v4.channel.k8s.io');
-    }
+    if (isSpdyPortForward(req, ctx)) return spdy(req, socket, head, ctx);
     const offered = String(req.headers['sec-websocket-protocol'] ?? '')
       .split(',')
       .map((s) => s.trim())
@@ -167,6 +167,7 @@ export function createPortForwardHandler(store: Store, kubelet: PortForwardTarge
   }
 
   handler.close = () => {
+    spdy.close();
     for (const ws of open) ws.terminate();
     open.clear();
     wss.close();
