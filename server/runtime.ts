@@ -16,6 +16,8 @@ export interface Runtime {
   /** API server URL of the current context. */
   server: string;
   startedAt: Date;
+  /** `--read-only`: the console writes nothing (the write routes answer 403, `/api/access` says why). */
+  readOnly?: boolean;
   /** Extra services registered by later layers (kube cache, logs, sync, hub). */
   services: Record<string, unknown>;
 }

@@ -59,7 +59,7 @@ export function AppShell({ children }: { children: ReactNode }) {
               href={n.href}
               className={cn(
                 'rounded px-2 py-1',
-                pathname === n.href ? 'bg-slate-900 text-white dark:bg-slate-100 dark:text-slate-900' : 'text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800',
+                (n.href === '/' ? pathname === '/' : pathname === n.href || pathname.startsWith(`${n.href}/`)) ? 'bg-slate-900 text-white dark:bg-slate-100 dark:text-slate-900' : 'text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800',
               )}
             >
               {n.label}

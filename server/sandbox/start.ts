@@ -16,7 +16,7 @@ import type { Store } from './api/store';
 import { Store as StoreImpl } from './api/store';
 import { createSubresourceHooks } from './api/subresources';
 import { generateCa, issueServerCert } from './api/tls';
-import type { SandboxApiServer } from './api/types';
+import type { AuthenticatedUser, SandboxApiServer } from './api/types';
 import { createControllers } from './controllers/manager';
 import type { DataPlane, RunningDataPlane, SandboxBaseServices } from './data-plane';
 import type { ImageResolver, SandboxServices } from './kubelet/container';
@@ -50,6 +50,11 @@ export interface SandboxOptions {
   maxEvents?: number;
   /** Where the sandbox's own messages go (default: nowhere). */
   log?: (line: string) => void;
+  /**
+   * More users, by bearer token, besides the admin of the kubeconfig (e.g. one with RBAC-like
+   * `rules` allowing only get/list/watch, for 403 tests). They are not written to the kubeconfig.
+   */
+  users?: Record<string, AuthenticatedUser>;
 }
 
 export interface RunningSandbox {
@@ -165,7 +170,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     const server = createApiServer({
       store,
       tls: { key: cert.keyPem, cert: cert.certPem },
-      authenticate: bearerTokens({ [token]: { user: 'sandbox-admin', groups: ['system:masters', 'system:authenticated'] } }),
+      authenticate: bearerTokens({ ...options.users, [token]: { user: 'sandbox-admin', groups: ['system:masters', 'system:authenticated'] } }),
       subresources: hooks,
     });
     const apiPort = await listen(server, options.apiPort ?? 0);

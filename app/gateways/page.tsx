@@ -1,0 +1,5 @@
+import { ResourceList } from '@/components/resources/resource-list';
+
+export default function Page() {
+  return <ResourceList plural="gateways" />;
+}
