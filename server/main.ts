@@ -16,6 +16,9 @@ import { publishAnalysis, publishCache } from './stream/publish';
 import { analyze } from '../lib/analysis/analyze';
 import { sortDedupe } from '../lib/analysis/sort';
 import { ClusterCache } from './kube/cache';
+import { EnvoyAdmin } from './envoy/admin';
+import { IstiodSync } from './sync/istiod';
+import { TopologyService } from './topology/service';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -83,6 +86,13 @@ export async function startConsole(opts: ConsoleOptions): Promise<RunningConsole
   const cache = new ClusterCache(kubeConfig);
   runtime.services.cache = cache;
   cache.start();
+  // Envoy admin (allow-listed, through pods/portforward) and istiod sync status.
+  const envoy = new EnvoyAdmin(kubeConfig, { audit: log });
+  runtime.services.envoy = envoy;
+  const sync = new IstiodSync(kubeConfig, cache);
+  runtime.services.sync = sync;
+  const topology = new TopologyService(cache);
+  runtime.services.topology = topology;
   setRuntime(runtime);
 
   if (!opts.dev) await ensureBuild(REPO_ROOT, log);
@@ -102,6 +112,8 @@ export async function startConsole(opts: ConsoleOptions): Promise<RunningConsole
   runtime.services.hub = hub;
   publishCache(hub, cache);
   publishAnalysis(hub, cache, (objects) => sortDedupe(analyze(objects as Parameters<typeof analyze>[0], { now: new Date() })));
+  topology.publish(hub);
+  sync.start(hub);
   const wss = attachUpgrade(server, {
     guard,
     onConnection: (ws) => hub.accept(ws),
@@ -126,6 +138,8 @@ export async function startConsole(opts: ConsoleOptions): Promise<RunningConsole
     async close() {
       hub.close();
       wss.close();
+      sync.stop();
+      envoy.close();
       cache.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

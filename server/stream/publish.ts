@@ -2,6 +2,7 @@
  * Topic providers fed by the cluster cache: `cluster` (connection state of the cache) and
  * `resources/<plural>` (the objects of one kind). Later layers add topology, logs, traffic, sync.
  */
+import { redactForClient } from '../../lib/kube/redact';
 import type { ClusterCache } from '../kube/cache';
 import type { Hub } from './hub';
 
@@ -17,8 +18,9 @@ export function publishCache(hub: Hub, cache: ClusterCache): void {
     subscribe(_params, sink, topic) {
       const plural = topic.slice('resources/'.length);
       if (!cache.informers.has(plural)) throw new Error(`the console does not watch "${plural}"`);
-      sink.snapshot(cache.version, cache.list(plural));
-      return cache.onChange((v) => sink.snapshot(v, cache.list(plural)));
+      const list = () => cache.list(plural).map((o) => redactForClient(plural, o));
+      sink.snapshot(cache.version, list());
+      return cache.onChange((v) => sink.snapshot(v, list()));
     },
   });
 }

@@ -1,16 +1,42 @@
+import { redactForClient } from '@/lib/kube/redact';
+import { apply, deleteResource } from '@/server/kube/apply';
 import { errorResponse, getCache, HttpError, watchedPlural } from '@/server/kube/runtime-access';
+import { applyResponse, deleteResponse, dryRunParam, mutating, readWriteBody, writableFromUrl } from '@/server/http/resource-writes';
 
 export const dynamic = 'force-dynamic';
 
-export async function GET(_req: Request, ctx: { params: Promise<{ plural: string; namespace: string; name: string }> }) {
+type Ctx = { params: Promise<{ plural: string; namespace: string; name: string }> };
+
+export async function GET(_req: Request, ctx: Ctx) {
   try {
     const p = await ctx.params;
     const plural = watchedPlural(p.plural);
     const ns = p.namespace === '_' ? undefined : p.namespace;
     const obj = getCache().get(plural, ns, p.name);
     if (!obj) throw new HttpError(404, `${plural} ${p.namespace}/${p.name} not found`);
-    return Response.json(obj);
+    return Response.json(redactForClient(plural, obj));
   } catch (err) {
     return errorResponse(err);
   }
+}
+
+/** Update: body `{ base, draft }` (or the object itself); `?dryRun=All` for the server's dry-run. 409 → rebased or conflicts. */
+export async function PUT(req: Request, ctx: Ctx) {
+  return mutating(req, async (kc) => {
+    const p = await ctx.params;
+    const kind = writableFromUrl(p.plural);
+    const body = await readWriteBody(req, p);
+    return applyResponse(await apply(kc, kind.plural, body.request, { dryRun: dryRunParam(req), rebase: body.rebase, signal: req.signal }));
+  });
+}
+
+/** Delete with `?resourceVersion=` as precondition (required); `?dryRun=All` allowed. */
+export async function DELETE(req: Request, ctx: Ctx) {
+  return mutating(req, async (kc) => {
+    const p = await ctx.params;
+    const kind = writableFromUrl(p.plural);
+    const resourceVersion = new URL(req.url).searchParams.get('resourceVersion');
+    if (!resourceVersion) throw new HttpError(400, 'resourceVersion is required: gatescope deletes only the version you saw');
+    return deleteResponse(await deleteResource(kc, kind.plural, p, { resourceVersion, dryRun: dryRunParam(req), signal: req.signal }));
+  });
 }
