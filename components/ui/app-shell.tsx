@@ -11,6 +11,12 @@ const NAV = [
   { href: '/virtualservices', label: 'VirtualServices' },
   { href: '/destinationrules', label: 'DestinationRules' },
   { href: '/validation', label: 'Validation' },
+  { href: '/simulate', label: 'Simulate' },
+  { href: '/hosts', label: 'Hosts' },
+  { href: '/history', label: 'History' },
+  { href: '/logs', label: 'Logs' },
+  { href: '/traffic', label: 'Traffic' },
+  { href: '/sync', label: 'Sync' },
 ];
 
 interface ClusterState {
