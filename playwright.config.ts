@@ -5,6 +5,8 @@ const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const port = Number(process.env.GATESCOPE_E2E_PORT ?? 3107);
 /** Data-plane ports of the sandbox move by this offset (LoadBalancer 80 → 10080, NodePort 30000 → 40000). */
 export const E2E_PORT_OFFSET = Number(process.env.GATESCOPE_E2E_PORT_OFFSET ?? 10000);
+/** The sandbox's kubeconfig, for specs that act as kubectl beside the console (e2e/support/kubectl.ts). */
+export const E2E_KUBECONFIG = `.gatescope/e2e-${port}.kubeconfig`;
 
 export default defineConfig({
   testDir: 'e2e',
@@ -41,7 +43,7 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: `node bin/gatescope.mjs start --port ${port} --port-offset ${E2E_PORT_OFFSET} --traffic 5`,
+    command: `node bin/gatescope.mjs start --port ${port} --port-offset ${E2E_PORT_OFFSET} --traffic 5 --sandbox-kubeconfig-out ${E2E_KUBECONFIG}`,
     url: `http://127.0.0.1:${port}/api/health`,
     timeout: 300_000,
     reuseExistingServer: false,

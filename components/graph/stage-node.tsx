@@ -4,6 +4,9 @@ import { memo } from 'react';
 import { cn } from '@/components/ui/cn';
 import type { ViewNode } from './types';
 
+/** Width of a node in flow units (lib/topology/view lays columns out 216 apart). */
+export const NODE_WIDTH = 184;
+
 export type StageFlowNode = Node<{ view: ViewNode; selected?: boolean }, 'stage'>;
 
 const STAGE_ACCENT: Record<string, string> = {
@@ -29,7 +32,7 @@ function StageNodeImpl({ data }: NodeProps<StageFlowNode>) {
       data-health={v.health}
       title={v.warnings.join('\n') || undefined}
       className={cn(
-        'w-[200px] rounded-md border border-l-4 bg-white px-2.5 py-1.5 text-left shadow-sm dark:bg-slate-900',
+        'w-[184px] rounded-md border border-l-4 bg-white px-2.5 py-1.5 text-left shadow-sm dark:bg-slate-900',
         STAGE_ACCENT[v.stage] ?? 'border-l-slate-400',
         v.health === 'error' && 'border-red-500 ring-1 ring-red-500',
         v.health === 'warning' && 'border-amber-500 ring-1 ring-amber-400',

@@ -1,8 +1,8 @@
 'use client';
 import '@xyflow/react/dist/style.css';
-import { Background, Controls, ReactFlow, ReactFlowProvider, useReactFlow, type NodeMouseHandler } from '@xyflow/react';
+import { Background, Controls, ReactFlow, ReactFlowProvider, useReactFlow, useViewport, type NodeMouseHandler } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { StageNode } from './stage-node';
+import { NODE_WIDTH, StageNode } from './stage-node';
 import { toFlow } from './to-flow';
 import type { TopologyView, ViewNode } from './types';
 
@@ -13,6 +13,20 @@ interface Props {
   selectedId?: string;
   onSelect(node: ViewNode | undefined): void;
   dark: boolean;
+}
+
+/** Stage titles above their columns, following pan and zoom. */
+function StageHeaders({ stages }: { stages: TopologyView['stages'] }) {
+  const { x, zoom } = useViewport();
+  return (
+    <div className="pointer-events-none absolute inset-x-0 top-0 z-10 h-6 overflow-hidden border-b border-slate-200/60 bg-white/80 text-[11px] font-medium uppercase tracking-wide text-slate-500 backdrop-blur dark:border-slate-800 dark:bg-slate-950/80" data-testid="stage-headers">
+      {stages.map((s) => (
+        <span key={s.stage} className="absolute top-1 whitespace-nowrap" style={{ left: x + s.x * zoom, width: NODE_WIDTH * zoom, textAlign: 'center' }}>
+          {s.title}
+        </span>
+      ))}
+    </div>
+  );
 }
 
 function Canvas({ view, selectedId, onSelect, dark }: Props) {
@@ -59,6 +73,7 @@ function Canvas({ view, selectedId, onSelect, dark }: Props) {
       proOptions={{ hideAttribution: true }}
       fitView
     >
+      <StageHeaders stages={view.stages} />
       <Background gap={24} size={1} />
       <Controls showInteractive={false} />
     </ReactFlow>

@@ -99,16 +99,7 @@ export function Overview() {
                 {data && data.nodes.length > 0 ? 'No node matches the filters.' : 'No ingress gateway found in this cluster.'}
               </div>
             ) : (
-              <>
-                <div className="pointer-events-none absolute inset-x-0 top-0 z-10 flex gap-0 px-2 pt-1 text-[11px] font-medium uppercase tracking-wide text-slate-400">
-                  {data?.stages.map((s) => (
-                    <span key={s.stage} className="flex-1 text-center">
-                      {s.title}
-                    </span>
-                  ))}
-                </div>
-                <TopologyGraph view={view} selectedId={current?.id} onSelect={setSelected} dark={dark} />
-              </>
+              <TopologyGraph view={view} selectedId={current?.id} onSelect={setSelected} dark={dark} />
             )}
           </div>
           {current ? <SidePanel node={current} onClose={() => setSelected(undefined)} /> : null}

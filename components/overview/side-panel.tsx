@@ -1,4 +1,5 @@
 'use client';
+import Link from 'next/link';
 import { useQuery } from '@tanstack/react-query';
 import { stringify } from 'yaml';
 import type { ViewNode } from '@/components/graph/types';
@@ -15,6 +16,8 @@ function stripNoise(obj: unknown): unknown {
   if (o.metadata) delete o.metadata.managedFields;
   return o;
 }
+
+const EDITABLE = new Set(['gateways', 'virtualservices', 'destinationrules']);
 
 export function SidePanel({ node, onClose }: { node: ViewNode; onClose(): void }) {
   const ref = node.ref;
@@ -60,6 +63,16 @@ export function SidePanel({ node, onClose }: { node: ViewNode; onClose(): void }
               </div>
             ))}
         </dl>
+      ) : null}
+      {ref && EDITABLE.has(ref.plural) && ref.namespace ? (
+        <div className="mt-4 flex gap-2 text-xs">
+          <Link href={`/${ref.plural}/${ref.namespace}/${ref.name}`} className="rounded border border-slate-300 px-2 py-1 hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800" data-testid="edit-link">
+            Edit {ref.namespace}/{ref.name}
+          </Link>
+          <Link href={`/${ref.plural}`} className="rounded px-2 py-1 text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800">
+            All {ref.plural}
+          </Link>
+        </div>
       ) : null}
       {ref ? (
         <section className="mt-4">

@@ -21,6 +21,10 @@ export interface MeshSnapshot extends MeshOptions {
   deployments?: Deployment[];
   /** Optional: TLS Secrets, to check `credentialName`. */
   secrets?: KubeObject[];
+  /** Optional: networking.k8s.io Ingresses (Istio serves those of class `istio` on the same gateway). */
+  ingresses?: KubeObject[];
+  /** Whether Ingresses without a class are Istio's (mesh config `ingressControllerMode: DEFAULT`). Default false. */
+  ingressDefaultIstio?: boolean;
 }
 
 export function emptySnapshot(): MeshSnapshot {
@@ -33,7 +37,7 @@ export function emptySnapshot(): MeshSnapshot {
  * @example meshSnapshot(cache.objects())
  */
 export function meshSnapshot(objects: Iterable<KubeObject>, opts: MeshOptions = {}): MeshSnapshot {
-  const s: MeshSnapshot = { ...emptySnapshot(), nodes: [], deployments: [], secrets: [], ...opts };
+  const s: MeshSnapshot = { ...emptySnapshot(), nodes: [], deployments: [], secrets: [], ingresses: [], ...opts };
   for (const o of objects) {
     if (isKind(o, 'Gateway')) s.gateways.push(o as Gateway);
     else if (isKind(o, 'VirtualService')) s.virtualServices.push(o as VirtualService);
@@ -43,6 +47,7 @@ export function meshSnapshot(objects: Iterable<KubeObject>, opts: MeshOptions = 
     else if (isKind(o, 'Node')) s.nodes!.push(o as Node);
     else if (isKind(o, 'Deployment')) s.deployments!.push(o as Deployment);
     else if (isKind(o, 'Secret')) s.secrets!.push(o);
+    else if (isKind(o, 'Ingress')) s.ingresses!.push(o);
   }
   return s;
 }
@@ -59,6 +64,7 @@ export function meshSnapshotFromPlurals(byPlural: Readonly<Record<string, readon
     nodes: list('nodes'),
     deployments: list('deployments'),
     secrets: list('secrets'),
+    ingresses: list('ingresses'),
     ...opts,
   };
 }

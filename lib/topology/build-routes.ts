@@ -283,10 +283,14 @@ function addDestination(g: GraphBuilder, snapshot: MeshSnapshot, routeId: string
     plan.podIds.push(podId);
   }
   if (d.problem && d.problemStage) {
-    const at = d.problemStage === 'subset' ? (subsetId ?? serviceId) : d.problemStage === 'pod' ? (plan.podIds[0] ?? last) : serviceId;
+    // A wrong port on an existing Service is the route's mistake: other routes to that Service work.
+    const routeMistake = d.problemStage === 'service' && !!svc && d.envoyResponse === '503 NC';
+    const at = routeMistake ? routeId : d.problemStage === 'subset' ? (subsetId ?? serviceId) : d.problemStage === 'pod' ? (plan.podIds[0] ?? last) : serviceId;
     const informational = d.envoyResponse === undefined; // a Service without selector still routes
     if (d.problemStage !== 'pod') g.warn(at, informational ? 'warning' : 'error', d.problem);
-    if (!informational) plan.broken = { node: at, stage: d.problemStage, reason: d.problem };
+    // An undefined subset (its DestinationRule deleted or edited) is also said on the route that names it.
+    if (d.problemStage === 'subset' && d.envoyResponse === '503 NC') g.warn(routeId, 'error', `destination ${d.host}${d.subset ? ` subset ${d.subset}` : ''}: ${d.problem}`);
+    if (!informational) plan.broken = { node: at, stage: routeMistake ? 'route' : d.problemStage, reason: d.problem };
   }
   return plan;
 }

@@ -12,6 +12,7 @@ import { matchesLabels } from '../kube/selector';
 import type { MeshSnapshot } from '../istio/snapshot';
 import { buildGatewayProxy, gatewayPods, servicesSelectingPod, type BoundServer, type GatewayProxy } from '../routing/gateway-proxy';
 import { buildRoutingHalf } from './build-routes';
+import { checkConflictingGateways, checkIngressConflicts } from './conflicts';
 import { GraphBuilder } from './graph';
 import { buildPaths, type EntryPlan, type ServerPlan } from './paths';
 import { CLIENT_ID, ids } from './ids';
@@ -147,7 +148,9 @@ export function buildTopology(snapshot: MeshSnapshot, opts: TopologyOptions = {}
     entries.push({ nodes: [CLIENT_ID], pods: plan.pods, servers: [plan.id], unexposed: true });
   }
 
+  checkConflictingGateways(g, servers);
   const routing = buildRoutingHalf(g, snapshot, servers);
+  checkIngressConflicts(g, snapshot);
   return g.build(buildPaths(g, entries, servers, routing, opts.maxPaths ?? 5000));
 }
 

@@ -70,7 +70,7 @@ function detailOf(d: NodeData): string | undefined {
     case 'virtualService':
       return d.hosts.join(', ');
     case 'route': {
-      const what = d.redirect ? `redirect ${d.redirect}` : d.directResponse ? `direct ${d.directResponse}` : d.destinations.map((x) => `${x.host}${x.subset ? `/${x.subset}` : ''} ${x.weight}%`).join(', ');
+      const what = d.redirect ? `redirect ${d.redirect}` : d.directResponse ? `direct ${d.directResponse}` : d.destinations.map((x) => `${x.host.replace(/\.svc\.cluster\.local$/, '')}${x.subset ? `/${x.subset}` : ''} ${x.weight}%`).join(', ');
       const match = d.matches.length ? d.matches.join(' | ') : `all ${d.routeKind} traffic`;
       return [match, d.rewrite ? `rewrite ${d.rewrite}` : undefined, what].filter(Boolean).join(' → ');
     }
@@ -140,7 +140,7 @@ function add(target: Map<Dim, Set<string>>, from: Partial<Record<Dim, string[]>>
  */
 export function toTopologyView(t: Topology, layout: LayoutOptions = {}): TopologyView {
   const byId = new Map<string, TopologyNode>(t.nodes.map((n) => [n.id, n]));
-  const { positions, columns } = layoutTopology(t.nodes, t.edges, { rowHeight: 64, ...layout });
+  const { positions, columns } = layoutTopology(t.nodes, t.edges, { rowHeight: 64, columnWidth: 216, ...layout });
 
   // Tags: every node on a path gets the union of what that path's nodes contribute.
   const tags = new Map<string, Map<Dim, Set<string>>>();

@@ -18,6 +18,8 @@ const HELP = `Usage: gatescope start [options]
   --scenario NAME       sandbox scenario (default ingress-basics; also troubleshooting, a file or a dir)
   --port-offset N       sandbox: added to every data-plane port (LoadBalancer 80/443/3306, NodePorts)
   --traffic RPS         sandbox: generated requests per second (default 10, 0 = off)
+  --sandbox-kubeconfig-out FILE
+                        sandbox: also write its kubeconfig here (for kubectl beside the console)
   --dev                 run Next in development mode (hot reload)
 `;
 
@@ -33,6 +35,7 @@ export async function run(argv: string[]): Promise<number | void> {
       scenario: { type: 'string' },
       'port-offset': { type: 'string' },
       traffic: { type: 'string' },
+      'sandbox-kubeconfig-out': { type: 'string' },
       dev: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -58,6 +61,7 @@ export async function run(argv: string[]): Promise<number | void> {
         scenario: values.scenario,
         portOffset: values['port-offset'] !== undefined ? Number(values['port-offset']) : undefined,
         traffic: values.traffic !== undefined ? Number(values.traffic) : undefined,
+        kubeconfigOut: values['sandbox-kubeconfig-out'],
       });
       console.log(`gatescope: sandbox API server at ${sandbox.apiUrl} (kubeconfig ${sandbox.kubeconfigPath})`);
     }

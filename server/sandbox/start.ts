@@ -7,10 +7,10 @@
  * stop several sandboxes (tests do).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { bearerTokens, createApiServer } from './api/server';
 import type { Store } from './api/store';
 import { Store as StoreImpl } from './api/store';
@@ -198,6 +198,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       kubeconfigPath = join(dir, 'kubeconfig');
       cleanups.unshift(() => rmSync(dir, { recursive: true, force: true }));
     }
+    mkdirSync(dirname(kubeconfigPath), { recursive: true });
     writeFileSync(kubeconfigPath, kubeconfigFor(apiUrl, ca.certPem, token), { mode: 0o600 });
 
     let closing: Promise<void> | undefined;

@@ -5,6 +5,7 @@
  * pods/portforward to the data plane's hooks, keeps an audit log, and answers every failure
  * with a Kubernetes Status.
  */
+import type { AddressInfo } from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import type { Duplex } from 'node:stream';
@@ -46,6 +47,9 @@ export function seedCrds(store: Store, reg: Registry = registry()): void {
     store.create('apiextensions.k8s.io/customresourcedefinitions', crd);
   }
 }
+
+/** Path of the outage fault switch (see ../faults.md). */
+export const OUTAGE_PATH = '/sandbox/v1/outage';
 
 export function createApiServer(options: ApiServerOptions): SandboxApiServer {
   const reg = registry();
@@ -100,6 +104,7 @@ export function createApiServer(options: ApiServerOptions): SandboxApiServer {
       entry.user = user.user;
       delete req.headers.authorization;
       if (rt.type === 'resource') return await resource(req, res, url, rt.r, user, entry);
+      if (url.pathname === OUTAGE_PATH && req.method === 'POST') return outageRequest(url, res, user);
       if (req.method !== 'GET' && req.method !== 'HEAD') throw errors.methodNotAllowed(req.method ?? '');
       nonResource(req, res, rt);
     } catch (e) {
@@ -108,6 +113,15 @@ export function createApiServer(options: ApiServerOptions): SandboxApiServer {
       if (!res.headersSent) writeStatus(res, err);
       else res.end();
     }
+  }
+
+  /** `POST /sandbox/v1/outage?seconds=N` (system:masters only): the fault switch from another process. */
+  function outageRequest(url: URL, res: ServerResponse, user: { groups?: string[] }): void {
+    if (!user.groups?.includes('system:masters')) throw errors.forbidden({ group: 'sandbox.gatescope.dev', resource: 'outage' }, undefined, 'only system:masters may stop the sandbox API server');
+    const seconds = Number(url.searchParams.get('seconds') ?? '5');
+    if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 600) throw errors.badRequest('seconds must be in (0, 600]');
+    writeJson(res, 202, JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Success', message: `the API server stops for ${seconds}s` }), {});
+    res.on('finish', () => void server.outage(seconds * 1000));
   }
 
   function health(res: ServerResponse): void {
@@ -257,7 +271,10 @@ export function createApiServer(options: ApiServerOptions): SandboxApiServer {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
     else socket.destroy();
   });
-  server.on('close', () => gc.stop());
+  let outage: Promise<void> | undefined;
+  server.on('close', () => {
+    if (!outage) gc.stop();
+  });
   Object.defineProperty(server, 'auditLog', { value: auditLog, enumerable: true });
   server.openWatches = () => openWatches.size;
   server.shutdown = () =>
@@ -270,6 +287,26 @@ export function createApiServer(options: ApiServerOptions): SandboxApiServer {
       server.closeIdleConnections?.();
       setTimeout(() => server.closeAllConnections?.(), 200).unref();
     });
+  server.outage = (ms: number) =>
+    (outage ??= (async () => {
+      const addr = server.address() as AddressInfo | null;
+      if (!addr) return;
+      // As a stopped kube-apiserver: watches end, connections drop, new ones are refused.
+      for (const w of [...openWatches]) w.close();
+      for (const sock of upgraded) sock.destroy();
+      await new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections?.();
+      });
+      await new Promise((r) => setTimeout(r, ms));
+      await new Promise<void>((r, j) => {
+        server.once('error', j);
+        server.listen({ port: addr.port, host: addr.address }, () => {
+          server.off('error', j);
+          r();
+        });
+      });
+    })().finally(() => (outage = undefined)));
   return server;
 }
 

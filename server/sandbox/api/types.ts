@@ -120,4 +120,10 @@ export interface SandboxApiServer extends HttpsServer {
   shutdown(): Promise<void>;
   /** How many watches are open now (for tests and benchmarks). */
   openWatches(): number;
+  /**
+   * Stops serving for `ms` as a stopped kube-apiserver would (watches end, connections drop, new
+   * connections are refused), then listens again on the same address; the store is untouched, so
+   * clients resume from their resourceVersion.
+   */
+  outage(ms: number): Promise<void>;
 }
