@@ -45,8 +45,19 @@ export function compareByCreation(a: Meta, b: Meta): number {
   return na === nb ? 0 : na < nb ? -1 : 1;
 }
 
+/**
+ * Memo of the sorted copies by input array: callers pass the same snapshot array thousands of
+ * times per topology build (once per destination). Snapshots are not mutated in place; the
+ * length check catches an array that grew anyway.
+ */
+const sortedMemo = new WeakMap<readonly object[], { length: number; sorted: readonly object[] }>();
+
 export function sortByCreation<T extends Meta>(objs: readonly T[]): T[] {
-  return [...objs].sort(compareByCreation);
+  const hit = sortedMemo.get(objs);
+  if (hit && hit.length === objs.length) return [...(hit.sorted as T[])];
+  const sorted = [...objs].sort(compareByCreation);
+  sortedMemo.set(objs, { length: objs.length, sorted });
+  return [...sorted];
 }
 
 // ---- gateways ------------------------------------------------------------------------------
@@ -90,10 +101,19 @@ export function resolveGatewayRef(raw: string, vsNamespace: string): GatewayRef 
 }
 
 /** The VirtualService's gateways, resolved; no `gateways` field means `mesh` only. */
+const gatewayRefsMemo = new WeakMap<VirtualService, { gateways: readonly string[] | undefined; length: number; ns: string; refs: GatewayRef[] }>();
+
 export function virtualServiceGateways(vs: VirtualService): GatewayRef[] {
   const ns = vs.metadata.namespace ?? '';
-  const raw = vs.spec?.gateways?.length ? vs.spec.gateways : [MESH_GATEWAY];
-  return raw.map((g) => resolveGatewayRef(g, ns));
+  // Memo per object (asked once per Gateway server when a route table is built); an edited
+  // `gateways` array or namespace is a new key.
+  const gateways = vs.spec?.gateways;
+  const hit = gatewayRefsMemo.get(vs);
+  if (hit && hit.gateways === gateways && hit.length === (gateways?.length ?? 0) && hit.ns === ns && hit.refs.every((r, i) => !gateways?.length || r.raw === gateways[i])) return hit.refs;
+  const raw = gateways?.length ? gateways : [MESH_GATEWAY];
+  const refs = raw.map((g) => resolveGatewayRef(g, ns));
+  gatewayRefsMemo.set(vs, { gateways, length: gateways?.length ?? 0, ns, refs });
+  return refs;
 }
 
 /** Gateways by `namespace/name`. */
@@ -157,7 +177,26 @@ export function podsSelectedByService(service: Service, pods: readonly Pod[]): P
   const sel = service.spec?.selector;
   if (!sel || Object.keys(sel).length === 0) return [];
   const ns = service.metadata.namespace ?? '';
-  return pods.filter((p) => (p.metadata.namespace ?? '') === ns && matchesLabels(sel, p.metadata.labels));
+  return podsInNamespace(pods, ns).filter((p) => matchesLabels(sel, p.metadata.labels));
+}
+
+const byNamespaceMemo = new WeakMap<readonly Pod[], { length: number; byNs: Map<string, Pod[]> }>();
+
+/** The pods of one namespace, from an index built once per pods array. */
+function podsInNamespace(pods: readonly Pod[], ns: string): readonly Pod[] {
+  let hit = byNamespaceMemo.get(pods);
+  if (!hit || hit.length !== pods.length) {
+    const byNs = new Map<string, Pod[]>();
+    for (const p of pods) {
+      const k = p.metadata.namespace ?? '';
+      const list = byNs.get(k);
+      if (list) list.push(p);
+      else byNs.set(k, [p]);
+    }
+    hit = { length: pods.length, byNs };
+    byNamespaceMemo.set(pods, hit);
+  }
+  return hit.byNs.get(ns) ?? [];
 }
 
 /** A backend endpoint: a pod with the container port a Service port leads to. */

@@ -2,6 +2,9 @@
  * What the routing simulator and the topology read: the objects of the cluster on an ingress
  * request path, at one moment. Build it from a flat list (files, `cache.objects()`) or from the
  * console cache's snapshot keyed by plural (`cache.snapshot()`).
+ *
+ * A snapshot is immutable once built: lib/istio and lib/routing memoize indexes per array and
+ * per object (WeakMaps), so an edit must produce new objects and a new snapshot, never mutate.
  */
 import type { Deployment, Node, Pod, Service } from '../kube/core';
 import { isKind, type KubeObject } from '../kube/object';

@@ -40,13 +40,27 @@ export function virtualServicesForGateway(all: readonly VirtualService[], gatewa
     return 1;
   };
   return sortByCreation(
-    all.filter(
-      (vs) =>
-        (vs.spec?.hosts?.length ?? 0) > 0 &&
-        namesGateway(vs, gatewayKey) &&
-        isExportedTo(vs.spec?.exportTo, vs.metadata.namespace ?? '', proxyNamespace),
-    ),
+    byGateway(all)
+      .get(gatewayKey)
+      ?.filter((vs) => (vs.spec?.hosts?.length ?? 0) > 0 && namesGateway(vs, gatewayKey) && isExportedTo(vs.spec?.exportTo, vs.metadata.namespace ?? '', proxyNamespace)) ?? [],
   ).sort((a, b) => rank(a) - rank(b));
+}
+
+/** VirtualServices by the Gateway keys they name, built once per array (asked once per server). */
+const byGatewayMemo = new WeakMap<readonly VirtualService[], { length: number; map: Map<string, VirtualService[]> }>();
+function byGateway(all: readonly VirtualService[]): Map<string, VirtualService[]> {
+  const hit = byGatewayMemo.get(all);
+  if (hit && hit.length === all.length) return hit.map;
+  const map = new Map<string, VirtualService[]>();
+  for (const vs of all) {
+    for (const key of new Set(virtualServiceGateways(vs).map((g) => g.key))) {
+      const list = map.get(key);
+      if (list) list.push(vs);
+      else map.set(key, [vs]);
+    }
+  }
+  byGatewayMemo.set(all, { length: all.length, map });
+  return map;
 }
 
 /** The virtual-host names a VirtualService gets on an HTTP server (`Names.Intersection`), lower case. */

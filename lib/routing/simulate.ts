@@ -15,6 +15,7 @@ import { applyRedirect, applyRewrite, describeFault, type FaultResult, type Redi
 import { resolveDestinations, type SimDestination } from './destinations';
 import { buildGatewayProxy, gatewayPods, serverSniHosts, servicesSelectingPod, type BoundServer, type GatewayProxy, type Listener } from './gateway-proxy';
 import { decideTcp, decideTlsPassthrough, parseAutoPassthroughSni, type L4Decision } from './l4';
+import { explainMatch } from './explain';
 import { evaluateMatch } from './match';
 import { requestView, type RequestView, type SimRequest } from './request';
 import { buildRouteTable, type RouteEntry, type RouteRef } from './route-table';
@@ -68,6 +69,8 @@ export interface SimResult {
   /** The route's name, or `http[i]` / `tcp[i]` / `tls[i]`. */
   route?: string;
   routeRef?: RouteRef;
+  /** Why the matched route matched, one sentence per condition. */
+  matchedBecause?: string[];
   destinations: SimDestination[];
   /** Index in `destinations` chosen with `options.random01`. */
   picked?: number;
@@ -200,6 +203,7 @@ function routeHttp(snapshot: MeshSnapshot, proxy: GatewayProxy, servers: BoundSe
   result.virtualService = winner.vsKey;
   result.route = winner.ref.label;
   result.routeRef = winner.ref;
+  result.matchedBecause = explainMatch(winner.match, view);
   const r = winner.route;
   const redirect = applyRedirect(r, winner.match, view, winner.server.port);
   if (redirect) result.redirect = redirect;

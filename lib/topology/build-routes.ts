@@ -8,7 +8,8 @@ import { objectKey } from '../kube/object';
 import { hostMatches, serverHostsForNamespace } from '../istio/host';
 import { virtualServiceGateways } from '../istio/refs';
 import type { MeshSnapshot } from '../istio/snapshot';
-import type { Destination, Gateway, HTTPRoute, VirtualService } from '../istio/types';
+import type { Destination, DestinationRule, Gateway, HTTPRoute, VirtualService } from '../istio/types';
+import type { Pod, Service } from '../kube/core';
 import { describeFault } from '../routing/actions';
 import { bindingProblem, virtualServiceHosts } from '../routing/bindings';
 import { expandDelegates } from '../routing/delegate';
@@ -252,8 +253,25 @@ function addRoute(
   return plan;
 }
 
+/** Objects by `namespace/name`, built once per snapshot. */
+const indexMemo = new WeakMap<MeshSnapshot, { sizes: string; pods: Map<string, Pod>; services: Map<string, Service>; destinationRules: Map<string, DestinationRule> }>();
+function indexOf(snapshot: MeshSnapshot) {
+  const sizes = `${snapshot.pods.length}/${snapshot.services.length}/${snapshot.destinationRules.length}`;
+  let hit = indexMemo.get(snapshot);
+  if (!hit || hit.sizes !== sizes) {
+    hit = {
+      sizes,
+      pods: new Map(snapshot.pods.map((p) => [objectKey(p), p])),
+      services: new Map(snapshot.services.map((x) => [objectKey(x), x])),
+      destinationRules: new Map(snapshot.destinationRules.map((x) => [objectKey(x), x])),
+    };
+    indexMemo.set(snapshot, hit);
+  }
+  return hit;
+}
+
 function addDestination(g: GraphBuilder, snapshot: MeshSnapshot, routeId: string, d: ReturnType<typeof resolveDestination>, weight: number): DestPlan {
-  const svc = d.service ? snapshot.services.find((x) => objectKey(x) === d.service) : undefined;
+  const svc = d.service ? indexOf(snapshot).services.get(d.service) : undefined;
   const serviceId = g.node(ids.service(d.fqdn), 'service', d.service ?? d.fqdn, {
     kind: 'service',
     fqdn: d.fqdn,
@@ -276,7 +294,7 @@ function addDestination(g: GraphBuilder, snapshot: MeshSnapshot, routeId: string
   }
   const last = subsetId ?? serviceId;
   for (const e of d.pods) {
-    const pod = snapshot.pods.find((p) => objectKey(p) === e.pod);
+    const pod = indexOf(snapshot).pods.get(e.pod);
     const podId = g.node(ids.pod(e.pod), 'pod', pod?.metadata.name ?? e.pod, { kind: 'pod', pod: e.pod, ...(e.ip ? { ip: e.ip } : {}), ready: e.ready, labels: { ...(pod?.metadata.labels ?? {}) } });
     if (!e.ready) g.warn(podId, 'error', e.port === undefined ? 'the Service targetPort names a port this pod does not have' : 'pod is not ready: it gets no traffic');
     plan.edgeIds.push(g.edge(last, podId, e.port !== undefined ? { port: e.port } : {}));
@@ -296,7 +314,7 @@ function addDestination(g: GraphBuilder, snapshot: MeshSnapshot, routeId: string
 }
 
 function labelsOfSubset(snapshot: MeshSnapshot, dr: string | undefined, subset: string): { labels: Record<string, string> } | undefined {
-  const rule = dr ? snapshot.destinationRules.find((x) => objectKey(x) === dr) : undefined;
+  const rule = dr ? indexOf(snapshot).destinationRules.get(dr) : undefined;
   const labels = rule?.spec?.subsets?.find((s) => s.name === subset)?.labels;
   return labels ? { labels } : undefined;
 }
