@@ -3,7 +3,11 @@ import type { StageFlowNode } from './stage-node';
 import type { TopologyView } from './types';
 
 /** The one seam from the topology view model to React Flow objects. */
+/** Above this many edges, edge labels (an SVG rect + text each) are left out: they cost frames while panning. */
+export const EDGE_LABEL_LIMIT = 400;
+
 export function toFlow(view: TopologyView, selectedId?: string): { nodes: StageFlowNode[]; edges: Edge[] } {
+  const labels = view.edges.length <= EDGE_LABEL_LIMIT;
   const nodes: StageFlowNode[] = view.nodes.map((n) => ({
     id: n.id,
     type: 'stage',
@@ -17,7 +21,7 @@ export function toFlow(view: TopologyView, selectedId?: string): { nodes: StageF
     id: e.id,
     source: e.source,
     target: e.target,
-    label: e.label,
+    label: labels ? e.label : undefined,
     type: 'default',
     animated: false,
     markerEnd: { type: MarkerType.ArrowClosed, width: 14, height: 14 },

@@ -13,6 +13,8 @@ interface Props {
   selectedId?: string;
   onSelect(node: ViewNode | undefined): void;
   dark: boolean;
+  /** Expose the React Flow instance as `window.__gatescopeFlow` (benchmarks only). */
+  exposeInstance?: boolean;
 }
 
 /** Stage titles above their columns, following pan and zoom. */
@@ -29,7 +31,7 @@ function StageHeaders({ stages }: { stages: TopologyView['stages'] }) {
   );
 }
 
-function Canvas({ view, selectedId, onSelect, dark }: Props) {
+function Canvas({ view, selectedId, onSelect, dark, exposeInstance }: Props) {
   const { nodes, edges } = useMemo(() => toFlow(view, selectedId), [view, selectedId]);
   const flow = useReactFlow();
   const byId = useMemo(() => new Map(view.nodes.map((n) => [n.id, n])), [view]);
@@ -48,6 +50,12 @@ function Canvas({ view, selectedId, onSelect, dark }: Props) {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [flow, onSelect]);
+
+  useEffect(() => {
+    if (!exposeInstance) return;
+    (window as unknown as Record<string, unknown>).__gatescopeFlow = flow;
+    return () => void delete (window as unknown as Record<string, unknown>).__gatescopeFlow;
+  }, [exposeInstance, flow]);
 
   const nodeCount = view.nodes.length;
   useEffect(() => {
