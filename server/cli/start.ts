@@ -5,6 +5,8 @@
  */
 import { parseArgs } from 'node:util';
 import { startConsole, StartupError, type RunningConsole } from '../main';
+import { authFlags, AUTH_HELP, AUTH_OPTIONS } from './auth-flags';
+import { readSandboxUsers } from './sandbox-users';
 
 export const summary = 'run the console (and the built-in sandbox when no cluster is given)';
 
@@ -21,7 +23,7 @@ const HELP = `Usage: gatescope start [options]
   --sandbox-kubeconfig-out FILE
                         sandbox: also write its kubeconfig here (for kubectl beside the console)
   --dev                 run Next in development mode (hot reload)
-`;
+${AUTH_HELP}`;
 
 export async function run(argv: string[]): Promise<number | void> {
   const { values } = parseArgs({
@@ -37,6 +39,7 @@ export async function run(argv: string[]): Promise<number | void> {
       traffic: { type: 'string' },
       'sandbox-kubeconfig-out': { type: 'string' },
       dev: { type: 'boolean', default: false },
+      ...AUTH_OPTIONS,
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -48,6 +51,13 @@ export async function run(argv: string[]): Promise<number | void> {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     console.error(`gatescope start: --port must be a port number, got "${values.port}"`);
+    return 2;
+  }
+  let security: ReturnType<typeof authFlags>;
+  try {
+    security = authFlags(values);
+  } catch (err) {
+    console.error(`gatescope start: ${(err as Error).message}`);
     return 2;
   }
   const useCluster = !!(values.kubeconfig || values.context || values['in-cluster']);
@@ -62,8 +72,11 @@ export async function run(argv: string[]): Promise<number | void> {
         portOffset: values['port-offset'] !== undefined ? Number(values['port-offset']) : undefined,
         traffic: values.traffic !== undefined ? Number(values.traffic) : undefined,
         kubeconfigOut: values['sandbox-kubeconfig-out'],
+        users: values['sandbox-users'] ? readSandboxUsers(values['sandbox-users']) : undefined,
       });
       console.log(`gatescope: sandbox API server at ${sandbox.apiUrl} (kubeconfig ${sandbox.kubeconfigPath})`);
+      const off = (sandbox as { portOffset?: number }).portOffset ?? 0;
+      console.log(`gatescope: sandbox ingress at http://127.0.0.1:${80 + off} (LoadBalancer; NodePorts ${30000 + off}, ${30443 + off}, ${30306 + off})`);
     }
     consoleServer = await startConsole({
       port,
@@ -73,6 +86,7 @@ export async function run(argv: string[]): Promise<number | void> {
       inCluster: values['in-cluster'],
       mode: sandbox ? 'sandbox' : 'cluster',
       dev: values.dev,
+      ...security,
     });
   } catch (err) {
     await sandbox?.close();

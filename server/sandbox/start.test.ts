@@ -139,3 +139,25 @@ describe('several sandboxes in one process', () => {
     expect(offset).toBeLessThanOrEqual(30000);
   });
 });
+
+describe('data-plane ports without --port-offset', () => {
+  it('moves every data-plane port by one offset when one of them cannot be bound', async () => {
+    // Hold 3306 (as a local MySQL would); ports < 1024 as non-root fail the same way.
+    const { createServer } = await import('node:net');
+    const holder = createServer();
+    const held = await new Promise<boolean>((r) => {
+      holder.once('error', () => r(false));
+      holder.listen({ port: 3306, host: '127.0.0.1', exclusive: true }, () => r(true));
+    });
+    const lines: string[] = [];
+    const sb = await startSandbox({ traffic: 0, log: (l) => lines.push(l) });
+    try {
+      expect(sb.services.portOffset).toBeGreaterThanOrEqual(10000);
+      expect(sb.services.portOffset % 1000).toBe(0);
+      expect(lines.join('\n')).toContain(`the data plane uses them + ${sb.services.portOffset}`);
+    } finally {
+      await sb.close();
+      if (held) await new Promise<void>((r) => holder.close(() => r()));
+    }
+  }, 60_000);
+});

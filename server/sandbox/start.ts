@@ -12,6 +12,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { bearerTokens, createApiServer } from './api/server';
+import { impersonating } from './api/impersonate';
 import type { Store } from './api/store';
 import { Store as StoreImpl } from './api/store';
 import { createSubresourceHooks } from './api/subresources';
@@ -127,7 +128,14 @@ function listen(server: SandboxApiServer, port: number): Promise<number> {
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
   const log = options.log ?? (() => {});
-  const portOffset = options.portOffset ?? 0;
+  // Without an explicit offset, the scenario's ports when they can be bound (root, or free), else
+  // the first offset that frees them all (ports < 1024 need root; 80 may be taken).
+  const dataPlaneWanted = options.dataPlane !== false;
+  let portOffset = options.portOffset ?? 0;
+  if (options.portOffset === undefined && dataPlaneWanted && !(await allBindable(DATA_PLANE_PORTS))) {
+    portOffset = await findFreePortOffset(DATA_PLANE_PORTS, { min: 10000, max: 30000, step: 1000 });
+    log(`sandbox: ports ${DATA_PLANE_PORTS.join(', ')} cannot all be bound here; the data plane uses them + ${portOffset}`);
+  }
   const trafficRps = options.traffic ?? 10;
   if (!Number.isInteger(portOffset) || portOffset < 0 || portOffset > 30000) throw new Error(`portOffset must be an integer 0..30000, got ${portOffset}`);
   if (!Number.isFinite(trafficRps) || trafficRps < 0) throw new Error(`traffic must be a number >= 0, got ${trafficRps}`);
@@ -170,7 +178,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     const server = createApiServer({
       store,
       tls: { key: cert.keyPem, cert: cert.certPem },
-      authenticate: bearerTokens({ ...options.users, [token]: { user: 'sandbox-admin', groups: ['system:masters', 'system:authenticated'] } }),
+      authenticate: impersonating(bearerTokens({ ...options.users, [token]: { user: 'sandbox-admin', groups: ['system:masters', 'system:authenticated'] } }), Object.values(options.users ?? {})),
       subresources: hooks,
     });
     const apiPort = await listen(server, options.apiPort ?? 0);
@@ -220,6 +228,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     await runCleanups();
     throw err;
   }
+}
+
+async function allBindable(ports: number[]): Promise<boolean> {
+  for (const p of ports) if (!(await canBind(p))) return false;
+  return true;
 }
 
 function canBind(port: number): Promise<boolean> {
