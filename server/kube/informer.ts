@@ -251,6 +251,9 @@ export class Informer<T extends KubeObjectLike = KubeObjectLike> {
       if (!this.state.connected) {
         this.healthySince = now;
         this.setState({ phase: 'watching', connected: true, retryingSince: undefined, lastError: undefined, lastEventAt: now });
+      } else if (this.state.phase !== 'watching') {
+        // A re-watch after a relist (410) or a clean timeout: connected all along.
+        this.setState({ phase: 'watching', lastEventAt: now });
       } else this.state.lastEventAt = now;
     };
     const onLine = (line: string) => {

@@ -49,6 +49,8 @@ export interface SandboxOptions {
   services?: SandboxServices;
   /** Maximum number of Events kept. */
   maxEvents?: number;
+  /** Interval of watch BOOKMARK events (default 60 s, as kube-apiserver); tests shorten it. */
+  bookmarkIntervalMs?: number;
   /** Where the sandbox's own messages go (default: nowhere). */
   log?: (line: string) => void;
   /**
@@ -180,6 +182,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       tls: { key: cert.keyPem, cert: cert.certPem },
       authenticate: impersonating(bearerTokens({ ...options.users, [token]: { user: 'sandbox-admin', groups: ['system:masters', 'system:authenticated'] } }), Object.values(options.users ?? {})),
       subresources: hooks,
+      ...(options.bookmarkIntervalMs ? { bookmarkIntervalMs: options.bookmarkIntervalMs } : {}),
     });
     const apiPort = await listen(server, options.apiPort ?? 0);
     cleanups.push(() => server.shutdown());

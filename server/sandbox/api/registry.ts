@@ -7,6 +7,7 @@ import type { ResourceKey } from './store';
 import { istioCrds, type CustomResourceDefinition, type JsonSchema, type PrinterColumn } from './istio-crds';
 import * as core from './schemas/core';
 import * as other from './schemas/other';
+import * as rbac from './schemas/rbac';
 import * as wl from './schemas/workloads';
 
 export const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
@@ -120,6 +121,11 @@ const BUILTINS: ResourceDef[] = [
   builtin({ group: 'networking.k8s.io', version: 'v1', kind: 'Ingress', plural: 'ingresses', shortNames: ['ing'], namespaced: true, schema: other.ingress, subresources: ['status'], openapiPrefix: 'io.k8s.api.networking.v1' }),
   builtin({ group: 'networking.k8s.io', version: 'v1', kind: 'IngressClass', plural: 'ingressclasses', namespaced: false, schema: other.ingressClass, openapiPrefix: 'io.k8s.api.networking.v1' }),
   builtin({ group: 'apiextensions.k8s.io', version: 'v1', kind: 'CustomResourceDefinition', plural: 'customresourcedefinitions', shortNames: ['crd', 'crds'], categories: ['api-extensions'], namespaced: false, schema: other.customResourceDefinition, subresources: ['status'], verbs: READ_VERBS, openapiPrefix: 'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1' }),
+  builtin({ group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'Role', plural: 'roles', namespaced: true, schema: rbac.role, nameRule: 'path', openapiPrefix: 'io.k8s.api.rbac.v1' }),
+  builtin({ group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'ClusterRole', plural: 'clusterroles', namespaced: false, schema: rbac.clusterRole, nameRule: 'path', openapiPrefix: 'io.k8s.api.rbac.v1' }),
+  builtin({ group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'RoleBinding', plural: 'rolebindings', namespaced: true, schema: rbac.roleBinding, nameRule: 'path', openapiPrefix: 'io.k8s.api.rbac.v1' }),
+  builtin({ group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'ClusterRoleBinding', plural: 'clusterrolebindings', namespaced: false, schema: rbac.clusterRoleBinding, nameRule: 'path', openapiPrefix: 'io.k8s.api.rbac.v1' }),
+  builtin({ group: 'networking.k8s.io', version: 'v1', kind: 'NetworkPolicy', plural: 'networkpolicies', shortNames: ['netpol'], namespaced: true, schema: rbac.networkPolicy, openapiPrefix: 'io.k8s.api.networking.v1' }),
   builtin({ group: 'authorization.k8s.io', version: 'v1', kind: 'SelfSubjectRulesReview', plural: 'selfsubjectrulesreviews', namespaced: false, schema: other.selfSubjectRulesReview, verbs: ['create'], virtual: true, openapiPrefix: 'io.k8s.api.authorization.v1' }),
   builtin({ group: 'authorization.k8s.io', version: 'v1', kind: 'SelfSubjectAccessReview', plural: 'selfsubjectaccessreviews', namespaced: false, schema: other.selfSubjectAccessReview, verbs: ['create'], virtual: true, openapiPrefix: 'io.k8s.api.authorization.v1' }),
 ];

@@ -23,7 +23,7 @@ export interface ServerConfig {
   defaultWatchTimeoutSeconds: number;
   now: () => Date;
   /** Open watches of this server (closed on shutdown). */
-  watches: Set<{ close(): void }>;
+  watches: Set<{ close(): void; stalled?: boolean }>;
 }
 
 export interface Scope {

@@ -277,6 +277,10 @@ export function createApiServer(options: ApiServerOptions): SandboxApiServer {
   });
   Object.defineProperty(server, 'auditLog', { value: auditLog, enumerable: true });
   server.openWatches = () => openWatches.size;
+  server.stallWatches = () => {
+    for (const w of openWatches) w.stalled = true;
+    return openWatches.size;
+  };
   server.shutdown = () =>
     new Promise<void>((resolveClose) => {
       gc.stop();

@@ -126,4 +126,10 @@ export interface SandboxApiServer extends HttpsServer {
    * clients resume from their resourceVersion.
    */
   outage(ms: number): Promise<void>;
+  /**
+   * Makes every open watch half-open: the connection stays up but nothing more is written on it,
+   * not even its timeout's end (a dead NAT or load balancer between client and server). New
+   * watches are not affected. Returns how many watches it stalled.
+   */
+  stallWatches(): number;
 }

@@ -99,7 +99,7 @@ export function handleWatch(s: Scope): void {
   };
 
   const write = (line: string) => {
-    if (closed) return;
+    if (closed || handle.stalled) return;
     res.write(line);
     if (res.writableLength > MAX_BUFFERED) close();
   };
@@ -127,10 +127,11 @@ export function handleWatch(s: Scope): void {
   const sub = store.subscribe(s.def.key, onEvent);
   let bookmarkTimer: NodeJS.Timeout | undefined;
   const timeoutTimer = setTimeout(() => {
+    if (handle.stalled) return; // a half-open connection: no bytes, no FIN
     if (bookmarks) write(`{"type":"BOOKMARK","object":${JSON.stringify(bookmarkObj(store.resourceVersion))}}\n`);
     close();
   }, timeoutSeconds * 1000);
-  const handle = { close };
+  const handle: { close(): void; stalled?: boolean } = { close };
   s.cfg.watches.add(handle);
 
   function close(): void {
