@@ -79,5 +79,7 @@ mkdirSync(join(here, 'results'), { recursive: true });
 writeFileSync(join(here, 'results', 'latest.json'), JSON.stringify({ at: new Date().toISOString(), figures: all }, null, 2));
 
 function fmt(n: number): string {
-  return Math.abs(n) >= 100 ? Math.round(n).toLocaleString('en-US') : String(Math.round(n * 100) / 100);
+  if (Math.abs(n) >= 100) return Math.round(n).toLocaleString('en-US');
+  if (n !== 0 && Math.abs(n) < 0.1) return String(Number(n.toPrecision(2)));
+  return String(Math.round(n * 100) / 100);
 }
