@@ -32,6 +32,12 @@ export interface RuntimeChain {
   config: FilterChain;
   serverNames?: string[];
   tls?: { context: SecureContext; requireClientCert: boolean; alpn: string[] };
+  /**
+   * An SDS certificate (credentialName) that istiod has not got: Envoy accepts the listener and
+   * keeps waiting for the secret, so TLS handshakes that select this chain fail (the
+   * troubleshooting scenario's missing Secret). File certificates that cannot be read are a NACK.
+   */
+  tlsUnavailable?: string;
   hcm?: HttpConnectionManager;
   tcp?: TcpProxy;
 }
@@ -139,6 +145,11 @@ function buildChain(l: Listener, fc: FilterChain, index: number, pushedSecrets: 
   const ts = fc.transport_socket;
   if (ts && ts.name === FILTER.tlsTransport) {
     const common = ts.typed_config.common_tls_context ?? {};
+    const missingSds = (common.tls_certificate_sds_secret_configs ?? []).find((c) => !c.name.startsWith('file-') && !secrets.has(c.name) && !pushedSecrets.has(c.name));
+    if (missingSds) {
+      chain.tlsUnavailable = `SDS secret ${missingSds.name} not found: no certificate to present`;
+      return chain;
+    }
     try {
       let cert: string | undefined;
       let key: string | undefined;

@@ -140,6 +140,12 @@ export class ListenerManager {
 
   private dispatch(chain: RuntimeChain, tag: ChainTag | undefined, sock: Socket, localAddress: string, remoteAddress: string, sni: string | undefined): void {
     const rt = this.rt;
+    if (chain.tlsUnavailable) {
+      // Envoy holds no certificate for this chain: the handshake fails (the client sees a reset).
+      rt.stats.listenerInc(localAddress, 'ssl.connection_error');
+      sock.destroy();
+      return;
+    }
     if (chain.tls) {
       const tlsSock = new TLSSocket(sock, {
         isServer: true,
