@@ -103,8 +103,8 @@ function istioIngressHosts(snapshot: MeshSnapshot): Map<string, string[]> {
   return out;
 }
 
-/** Gateway pods grouped by the workload that runs them (the first Service selecting them). */
-function workloads(snapshot: MeshSnapshot): Array<{ workload: string; pods: Pod[] }> {
+/** Gateway pods grouped by the workload that runs them (the first Service selecting them), by name. */
+export function gatewayWorkloads(snapshot: MeshSnapshot): Array<{ workload: string; pods: Pod[] }> {
   const groups = new Map<string, Pod[]>();
   for (const p of gatewayPods(snapshot)) {
     if (p.metadata.deletionTimestamp) continue;
@@ -258,7 +258,7 @@ function orphanReason(snapshot: MeshSnapshot, vs: MeshSnapshot['virtualServices'
 export function buildHostMap(snapshot: MeshSnapshot): HostMap {
   const ingressHosts = istioIngressHosts(snapshot);
   const bound = new Set<string>();
-  const out: WorkloadHosts[] = workloads(snapshot).map(({ workload, pods }) => ({
+  const out: WorkloadHosts[] = gatewayWorkloads(snapshot).map(({ workload, pods }) => ({
     workload,
     pods: pods.map((p) => objectKey(p)),
     rows: hostsForWorkload(snapshot, pods, ingressHosts, bound),

@@ -3,6 +3,7 @@
  * and back, so a simulation can be linked to, and `k=v` / `k: v` header arguments as the CLI
  * takes them.
  */
+import type { AccessLogEntry } from '../accesslog/format';
 import type { SimRequest } from './request';
 
 export const PROTOCOLS = ['HTTP', 'HTTPS', 'TLS', 'TCP'] as const;
@@ -55,4 +56,27 @@ export function simRequestToQuery(req: SimRequest): string {
   if (req.protocol && req.protocol !== 'HTTP') q.set('protocol', req.protocol);
   for (const [k, v] of Object.entries(req.headers ?? {})) q.append('h', `${k}:${typeof v === 'string' ? v : v.join(',')}`);
   return q.toString();
+}
+
+/**
+ * The request an access-log line describes, to ask the simulator about it ("which route should
+ * have served this?"): method, authority, path and the gateway pod port it arrived on
+ * (`%DOWNSTREAM_LOCAL_ADDRESS%`; the simulator maps a pod port to its listener). TLS is assumed
+ * when the line has an SNI (`%REQUESTED_SERVER_NAME%`). Undefined for lines without an authority
+ * (TCP connections).
+ *
+ * @example simRequestFromAccessLog({ method: 'GET', authority: 'web.example.com', path: '/v1', downstreamLocalAddress: '10.1.0.5:8080' })
+ * // { method: 'GET', host: 'web.example.com', path: '/v1', port: 8080 }
+ */
+export function simRequestFromAccessLog(e: Pick<AccessLogEntry, 'method' | 'authority' | 'path' | 'downstreamLocalAddress' | 'requestedServerName'>): SimRequest | undefined {
+  if (!e.authority) return undefined;
+  const req: SimRequest = { host: e.authority, path: e.path || '/' };
+  if (e.method) req.method = e.method;
+  const port = Number(/:(\d+)$/.exec(e.downstreamLocalAddress ?? '')?.[1]);
+  if (Number.isInteger(port) && port > 0) req.port = port;
+  if (e.requestedServerName) {
+    req.protocol = 'HTTPS';
+    req.sni = e.requestedServerName;
+  }
+  return req;
 }

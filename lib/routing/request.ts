@@ -38,7 +38,7 @@ export interface RequestView {
   host: string;
   /** `:path` as sent. */
   rawPath: string;
-  /** The path without query and fragment, dot segments removed (Istio's default path normalisation). */
+  /** The path without query and fragment, normalised as Envoy's `normalize_path` does at Istio gateways (unreserved escapes decoded, dot segments removed). */
   path: string;
   /** The query string without `?`. */
   query: string;
@@ -67,6 +67,22 @@ export function removeDotSegments(path: string): string {
   }
   const joined = out.join('/');
   return joined.startsWith('/') ? joined : `/${joined}`;
+}
+
+/**
+ * The percent-decoding half of Envoy's `normalize_path` (Chromium's URL path canonicalizer):
+ * escapes of unreserved characters (`A-Z a-z 0-9 - . _ ~`) are decoded, every other escape is kept
+ * with its hex digits upper-cased. So `/%69tems` is routed as `/items`, and `/%2e%2e/x` as `/../x`
+ * (then removed as a dot segment); `%2F` stays an escape.
+ *
+ * @example decodeUnreserved('/%69tems/%2f') // '/items/%2F'
+ */
+export function decodeUnreserved(path: string): string {
+  if (!path.includes('%')) return path;
+  return path.replace(/%([0-9a-fA-F]{2})/g, (m, hex: string) => {
+    const c = String.fromCharCode(parseInt(hex, 16));
+    return /[A-Za-z0-9\-._~]/.test(c) ? c : m.toUpperCase();
+  });
 }
 
 function percentDecode(s: string): string {
@@ -114,7 +130,7 @@ export function requestView(req: SimRequest, scheme: 'http' | 'https'): RequestV
     authority,
     host: host.toLowerCase(),
     rawPath,
-    path: removeDotSegments(pathOnly.startsWith('/') ? pathOnly : `/${pathOnly}`),
+    path: removeDotSegments(decodeUnreserved(pathOnly.startsWith('/') ? pathOnly : `/${pathOnly}`)),
     query,
     queryParams: parseQuery(query),
     headers,

@@ -100,6 +100,11 @@ export async function handleHttpRequest(rt: ProxyRuntime, tag: { hcm: HttpConnec
     x.headers[':authority'] = abs[1]!;
     rawPath = abs[2] || '/';
   }
+  // Istio's bootstrap sets envoy.reloadable_features.http_reject_path_with_fragment=false (and
+  // keeps http_strip_fragment_from_path_unsafe_if_disabled on): a #fragment is stripped from :path
+  // before routing, not rejected and not matched.
+  const hash = rawPath.indexOf('#');
+  if (hash >= 0) rawPath = rawPath.slice(0, hash) || '/';
   if (!rawPath.startsWith('/')) {
     x.localReply(400, 'Bad Request', 'path_normalization_failed');
     return;

@@ -1,0 +1,5 @@
+import { HostMapView } from '@/components/hosts/host-map-view';
+
+export default function HostsPage() {
+  return <HostMapView />;
+}
