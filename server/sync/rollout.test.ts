@@ -91,6 +91,27 @@ describe('RolloutTracker', () => {
     expect(late).toMatchObject({ done: true, timedOut: true, counts: { pending: 1 } });
   });
 
+  it('waits for the replacement of a restarted pod before finishing (or for the grace period)', () => {
+    const t = new RolloutTracker({ replacementGraceMs: 1000 });
+    const r = t.begin(T0, [proxy('gw-a', synced('1')), proxy('gw-b', synced('1'))], T0);
+    // gw-b ACKs the push; gw-a is deleted and its replacement has not connected yet.
+    t.update([proxy('gw-b', { ...synced('1'), RDS: { sent: 'r2', acked: 'r2' } })], T0 + 100);
+    expect(r.pods.map((p) => [p.pod, p.state])).toEqual([
+      ['gw-a', 'gone'],
+      ['gw-b', 'acked'],
+    ]);
+    expect(r.done).toBe(false);
+    t.update([proxy('gw-b', { ...synced('1'), RDS: { sent: 'r2', acked: 'r2' } }), proxy('gw-c', { CDS: { sent: 'c9', acked: 'c9' } })], T0 + 300);
+    expect(r).toMatchObject({ done: true, counts: { acked: 2, gone: 1 } });
+
+    // Scaled down for good: done once the grace period is over.
+    const s = t.begin(T0, [proxy('gw-x', synced('1')), proxy('gw-y', synced('1'))], T0);
+    t.update([proxy('gw-y', { ...synced('1'), RDS: { sent: 'r2', acked: 'r2' } })], T0 + 100);
+    expect(s.done).toBe(false);
+    t.update([proxy('gw-y', { ...synced('1'), RDS: { sent: 'r2', acked: 'r2' } })], T0 + 1200);
+    expect(s).toMatchObject({ done: true, timedOut: false, counts: { acked: 1, gone: 1 } });
+  });
+
   it('keeps a bounded number of finished rollouts', () => {
     const t = new RolloutTracker({ keep: 3 });
     for (let i = 0; i < 6; i++) t.begin(T0, [proxy('gw', synced('1', new Date(T0 + 10).toISOString()))], T0 + 20, `change ${i}`);

@@ -32,6 +32,8 @@ export interface RolloutPod {
   error?: string;
   /** When the console first saw the acknowledgement (ms). */
   ackedAt?: number;
+  /** When the pod left syncz (ms). */
+  goneAt?: number;
 }
 
 export interface RolloutStatus {
@@ -56,6 +58,12 @@ export interface RolloutTrackerOptions {
   keep?: number;
   /** How far istiod's clock may be behind the console's (ms, default 0): see above. */
   clockSkewMs?: number;
+  /**
+   * After a pod left, how long to wait for a replacement before the rollout may finish with
+   * fewer pods than it began with (default 10 s): a restarted pod's replacement connects to
+   * istiod a moment after the old one is gone.
+   */
+  replacementGraceMs?: number;
 }
 
 export const defaultIsGateway = (p: ProxySync) => (p.proxyType ? p.proxyType === 'router' : /gateway/.test(p.pod));
@@ -63,6 +71,8 @@ export const defaultIsGateway = (p: ProxySync) => (p.proxyType ? p.proxyType ===
 interface Tracked {
   status: RolloutStatus;
   baseline: Map<string, Partial<Record<XdsType, string | undefined>>>;
+  /** Gateway pods when the rollout began. */
+  initial: number;
 }
 
 function newPush(p: ProxySync, base: Partial<Record<XdsType, string | undefined>> | undefined, since: number): boolean {
@@ -93,8 +103,10 @@ export class RolloutTracker {
   private readonly timeoutMs: number;
   private readonly keep: number;
   private readonly skew: number;
+  private readonly graceMs: number;
 
   constructor(opts: RolloutTrackerOptions = {}) {
+    this.graceMs = opts.replacementGraceMs ?? 10_000;
     this.isGateway = opts.isGateway ?? defaultIsGateway;
     this.timeoutMs = opts.timeoutMs ?? 5 * 60_000;
     this.keep = opts.keep ?? 10;
@@ -114,7 +126,7 @@ export class RolloutTracker {
       pods.push({ proxy: p.proxy, pod: p.pod, namespace: p.namespace, state: 'pending' });
     }
     const status: RolloutStatus = { id: `rollout-${++this.seq}`, label, appliedAt, done: false, timedOut: false, pods, counts: { pending: pods.length, acked: 0, nack: 0, gone: 0 } };
-    this.rollouts.push({ status, baseline });
+    this.rollouts.push({ status, baseline, initial: pods.length });
     if (rows) this.apply(this.rollouts.at(-1)!, rows, now);
     this.trim();
     return status;
@@ -151,6 +163,7 @@ export class RolloutTracker {
       if (pod.state === 'acked') continue;
       const p = byProxy.get(pod.proxy);
       if (!p) {
+        if (pod.state !== 'gone') pod.goneAt = now;
         pod.state = 'gone';
         continue;
       }
@@ -176,7 +189,9 @@ export class RolloutTracker {
     s.counts = { pending: 0, acked: 0, nack: 0, gone: 0 };
     for (const pod of s.pods) s.counts[pod.state]++;
     const live = s.pods.filter((p) => p.state !== 'gone');
-    if (live.length > 0 && live.every((p) => p.state === 'acked')) {
+    const lastGone = Math.max(0, ...s.pods.map((p) => p.goneAt ?? 0));
+    const waitingForReplacement = lastGone > 0 && live.length < r.initial && now - lastGone < this.graceMs;
+    if (live.length > 0 && live.every((p) => p.state === 'acked') && !waitingForReplacement) {
       s.done = true;
       s.doneAt = now;
     } else if (now - s.appliedAt > this.timeoutMs) {
