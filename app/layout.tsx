@@ -4,6 +4,9 @@ import { Providers } from '@/components/providers';
 import { AppShell } from '@/components/ui/app-shell';
 import './globals.css';
 
+// Rendered per request: every page gets its own CSP nonce (server/http/security-headers.ts).
+export const dynamic = 'force-dynamic';
+
 export const metadata: Metadata = {
   title: 'gatescope',
   description: 'Live console for the Istio ingress gateway',

@@ -18,6 +18,8 @@ export interface Runtime {
   startedAt: Date;
   /** `--read-only`: the console writes nothing (the write routes answer 403, `/api/access` says why). */
   readOnly?: boolean;
+  /** Origins users reach the console at besides its own listener (`--public-url`), for Origin/CSRF checks. */
+  publicOrigins?: string[];
   /** Extra services registered by later layers (kube cache, logs, sync, hub). */
   services: Record<string, unknown>;
 }

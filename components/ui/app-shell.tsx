@@ -2,6 +2,8 @@
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import type { ReactNode } from 'react';
+import { UserMenu } from '@/components/auth/user-menu';
+import { ContextPicker } from './context-picker';
 import { useConnectionState, useTopicSnapshot } from '@/components/data/use-stream';
 import { cn } from './cn';
 
@@ -49,7 +51,12 @@ function ClusterBanner() {
   return null;
 }
 
+/** The sign-in page (--auth token) stands alone: no nav, no stream before there is a session. */
 export function AppShell({ children }: { children: ReactNode }) {
+  return usePathname() === '/signin' ? <>{children}</> : <ConsoleShell>{children}</ConsoleShell>;
+}
+
+function ConsoleShell({ children }: { children: ReactNode }) {
   const pathname = usePathname();
   const conn = useConnectionState();
   return (
@@ -74,8 +81,9 @@ export function AppShell({ children }: { children: ReactNode }) {
         </nav>
         <div className="ml-auto flex items-center gap-2 text-xs text-slate-500" data-testid="context">
           <span className={cn('inline-block h-2 w-2 rounded-full', conn.status === 'open' ? 'bg-emerald-500' : 'bg-red-500')} />
-          {conn.context ?? '…'}
+          <ContextPicker fallback={conn.context} />
           {conn.mode === 'sandbox' ? <span className="rounded bg-sky-100 px-1.5 py-0.5 text-sky-800 dark:bg-sky-900 dark:text-sky-100">sandbox</span> : null}
+          <UserMenu />
         </div>
       </header>
       <ClusterBanner />

@@ -1,13 +1,16 @@
 /**
- * `GET /api/access`: may the console's user do this? A SelfSubjectAccessReview as the kubeconfig's
- * user (what `kubectl auth can-i` asks), combined with gatescope's own limits: `--read-only`, and
+ * `GET /api/access`: may the console's user do this? A SelfSubjectAccessReview as that user (what
+ * `kubectl auth can-i` asks): the kubeconfig's identity without --auth, the signed-in or
+ * impersonated user with it, combined with gatescope's own limits: `--read-only`, and
  * writes only to gateways, virtualservices and destinationrules. The forms render read-only with
  * `reason` when `allowed` is false.
  */
+import type { KubeConfig } from '@kubernetes/client-node';
 import { writableKind } from '../../lib/editing/writable';
 import { canI } from '../kube/apply';
 import { WATCHED_KINDS } from '../kube/cache';
 import { HttpError } from '../kube/runtime-access';
+import { KubeApiError } from '../kube/transport';
 import { getRuntime } from '../runtime';
 
 const VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'];
@@ -28,7 +31,7 @@ export interface AccessResponse {
   name?: string;
 }
 
-export async function accessFor(q: URLSearchParams, signal?: AbortSignal): Promise<AccessResponse> {
+export async function accessFor(q: URLSearchParams, signal?: AbortSignal, kc?: KubeConfig): Promise<AccessResponse> {
   const verb = q.get('verb') ?? '';
   const plural = q.get('plural') ?? '';
   const namespace = q.get('namespace') || undefined;
@@ -47,7 +50,10 @@ export async function accessFor(q: URLSearchParams, signal?: AbortSignal): Promi
     if (runtime.readOnly) return { ...out, reason: 'gatescope runs with --read-only', deniedBy: 'read-only' };
     if (!writableKind(plural)) return { ...out, reason: `gatescope does not write ${plural}`, deniedBy: 'not-writable' };
   }
-  const a = await canI(runtime.kubeConfig, { verb, group: known.group, resource: plural, namespace, name }, signal);
+  const a = await canI(kc ?? runtime.kubeConfig, { verb, group: known.group, resource: plural, namespace, name }, signal).catch((err: unknown) => {
+    if (err instanceof KubeApiError && err.statusCode === 401) throw new HttpError(401, 'the Kubernetes API server no longer accepts your credentials: sign in again');
+    throw err;
+  });
   if (a.allowed) return { ...out, allowed: true };
   const reason = a.reason || a.evaluationError || `the Kubernetes user of this console may not ${verb} ${plural}${namespace ? ` in namespace ${namespace}` : ''}`;
   return { ...out, reason, deniedBy: 'rbac' };

@@ -13,16 +13,23 @@
  * `Sec-Fetch-Site: cross-site|same-site` is refused as well, for browsers that send it without Origin.
  */
 
+import { tryGetRuntime } from '../runtime';
+
 export const CSRF_HEADER = 'x-gatescope-csrf';
 
-/** Why `req` must be refused, or undefined when it passes. */
-export function csrfViolation(req: Request): string | undefined {
+/**
+ * Why `req` must be refused, or undefined when it passes. `publicOrigins` (`--public-url`) are
+ * accepted too: behind a TLS-terminating proxy the browser's origin is https while the request
+ * reaches the console over http.
+ */
+export function csrfViolation(req: Request, publicOrigins: readonly string[] = tryGetRuntime()?.publicOrigins ?? []): string | undefined {
   if (req.headers.get(CSRF_HEADER) !== '1') return `missing ${CSRF_HEADER}: 1 header`;
   const site = req.headers.get('sec-fetch-site');
   if (site === 'cross-site' || site === 'same-site') return `cross-origin request (Sec-Fetch-Site: ${site})`;
   const origin = req.headers.get('origin');
   if (origin === null) return undefined;
-  if (!ownOrigins(req).includes(origin.toLowerCase())) return `Origin ${origin} is not this console's origin`;
+  const o = origin.toLowerCase();
+  if (!ownOrigins(req).includes(o) && !publicOrigins.includes(o)) return `Origin ${origin} is not this console's origin`;
   return undefined;
 }
 

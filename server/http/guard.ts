@@ -13,6 +13,8 @@ export interface GuardOptions {
   allowedHosts: string[];
   /** The port the console listens on, for Origin checks. */
   port: number;
+  /** Exact origins also accepted (`--public-url`, e.g. `https://gatescope.example.com` behind an ingress). */
+  allowedOrigins?: string[];
 }
 
 export const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
@@ -35,6 +37,7 @@ export function originAllowed(req: IncomingMessage, opts: GuardOptions): boolean
     return false;
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
+  if (opts.allowedOrigins?.includes(url.origin.toLowerCase())) return true;
   const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
   return port === opts.port && opts.allowedHosts.includes(url.hostname.toLowerCase() === '::1' ? '[::1]' : url.hostname.toLowerCase());
 }

@@ -13,6 +13,7 @@ import { isObject } from '../../lib/editing/json';
 import { writableKind, type WritableKind } from '../../lib/editing/writable';
 import type { ApplyResult, DeleteResult, WriteError } from '../kube/apply';
 import { HttpError } from '../kube/runtime-access';
+import { kubeConfigOf } from '../auth/request';
 import { getRuntime } from '../runtime';
 import { rejectCrossSite } from './csrf';
 
@@ -37,8 +38,10 @@ function writeErrorResponse(e: WriteError): Response {
 }
 
 /**
- * Runs a state-changing handler: CSRF checks, `--read-only`, then `fn` with the runtime's
- * kubeconfig; thrown HttpErrors become JSON errors, anything else a 500.
+ * Runs a state-changing handler: CSRF checks, `--read-only`, then `fn` with the KubeConfig of the
+ * request's user (the kubeconfig's identity without --auth; the signed-in user's token or the
+ * impersonated proxy user with it, never the console's own); thrown HttpErrors become JSON
+ * errors, anything else a 500.
  */
 export async function mutating(req: Request, fn: (kc: KubeConfig) => Promise<Response>): Promise<Response> {
   const refused = rejectCrossSite(req);
@@ -46,7 +49,7 @@ export async function mutating(req: Request, fn: (kc: KubeConfig) => Promise<Res
   try {
     const runtime = getRuntime();
     if (runtime.readOnly) return errorJson(403, 'ReadOnly', 'gatescope runs with --read-only: it writes nothing to the cluster');
-    return await fn(runtime.kubeConfig);
+    return await fn(kubeConfigOf(req));
   } catch (err) {
     return caught(err);
   }
@@ -59,7 +62,7 @@ export function caught(err: unknown): Response {
 }
 
 const reasonOf = (code: number) =>
-  ({ 400: 'BadRequest', 403: 'Forbidden', 404: 'NotFound', 405: 'NotWritable', 409: 'Conflict', 413: 'RequestEntityTooLarge', 415: 'UnsupportedMediaType', 503: 'ServiceUnavailable' })[code] ?? 'Error';
+  ({ 400: 'BadRequest', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 405: 'NotWritable', 409: 'Conflict', 413: 'RequestEntityTooLarge', 415: 'UnsupportedMediaType', 503: 'ServiceUnavailable' })[code] ?? 'Error';
 
 /** The writable kind of a URL's plural, or a 405 HttpError naming the ones that are. */
 export function writableFromUrl(plural: string): WritableKind {

@@ -15,6 +15,8 @@ export const MAX_CLIENT_MESSAGE_BYTES = 64 * 1024;
 export interface UpgradeOptions {
   guard: GuardOptions;
   onConnection(ws: WebSocket, req: IncomingMessage): void;
+  /** With --auth: false refuses the handshake (401) before any WebSocket exists. */
+  authenticate?: (req: IncomingMessage) => boolean;
   /** Next's upgrade handler (HMR in dev); other paths are destroyed when absent. */
   nextUpgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void | Promise<void>;
 }
@@ -30,6 +32,10 @@ export function attachUpgrade(server: Server, opts: UpgradeOptions): WebSocketSe
     }
     if (!hostAllowed(req, opts.guard) || !originAllowed(req, opts.guard)) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    if (opts.authenticate && !opts.authenticate(req)) {
+      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => opts.onConnection(ws, req));

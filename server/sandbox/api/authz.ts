@@ -40,6 +40,8 @@ export function isAllowed(user: AuthenticatedUser, a: Attributes): boolean {
   if (!user.rules || user.groups.includes('system:masters')) return true;
   // Every authenticated user may ask what it may do (system:basic-user).
   if (a.group === 'authorization.k8s.io' && (a.resource === 'selfsubjectaccessreviews' || a.resource === 'selfsubjectrulesreviews') && a.verb === 'create') return true;
+  // …and who it is (`kubectl auth whoami`, system:basic-user).
+  if (a.group === 'authentication.k8s.io' && a.resource === 'selfsubjectreviews' && a.verb === 'create') return true;
   return user.rules.some((r) => ruleAllows(r, a));
 }
 
@@ -87,6 +89,17 @@ export function reviewAccess(user: AuthenticatedUser, body: Record<string, unkno
     metadata: { ...meta, creationTimestamp: null },
     spec,
     status: allowed ? { allowed: true, reason: user.rules ? 'allowed by sandbox rules' : 'sandbox admin' } : { allowed: false },
+  };
+}
+
+/** Fills `status` of a SelfSubjectReview (authentication.k8s.io/v1, `kubectl auth whoami`): who the request is from. */
+export function reviewSelf(user: AuthenticatedUser, body: Record<string, unknown>): Record<string, unknown> {
+  const meta = (body['metadata'] ?? {}) as Record<string, unknown>;
+  return {
+    kind: 'SelfSubjectReview',
+    apiVersion: 'authentication.k8s.io/v1',
+    metadata: { ...meta, creationTimestamp: null },
+    status: { userInfo: { username: user.user, ...(user.uid ? { uid: user.uid } : {}), groups: user.groups } },
   };
 }
 

@@ -126,6 +126,7 @@ const BUILTINS: ResourceDef[] = [
   builtin({ group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'RoleBinding', plural: 'rolebindings', namespaced: true, schema: rbac.roleBinding, nameRule: 'path', openapiPrefix: 'io.k8s.api.rbac.v1' }),
   builtin({ group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'ClusterRoleBinding', plural: 'clusterrolebindings', namespaced: false, schema: rbac.clusterRoleBinding, nameRule: 'path', openapiPrefix: 'io.k8s.api.rbac.v1' }),
   builtin({ group: 'networking.k8s.io', version: 'v1', kind: 'NetworkPolicy', plural: 'networkpolicies', shortNames: ['netpol'], namespaced: true, schema: rbac.networkPolicy, openapiPrefix: 'io.k8s.api.networking.v1' }),
+  builtin({ group: 'authentication.k8s.io', version: 'v1', kind: 'SelfSubjectReview', plural: 'selfsubjectreviews', namespaced: false, schema: other.selfSubjectReview, verbs: ['create'], virtual: true, openapiPrefix: 'io.k8s.api.authentication.v1' }),
   builtin({ group: 'authorization.k8s.io', version: 'v1', kind: 'SelfSubjectRulesReview', plural: 'selfsubjectrulesreviews', namespaced: false, schema: other.selfSubjectRulesReview, verbs: ['create'], virtual: true, openapiPrefix: 'io.k8s.api.authorization.v1' }),
   builtin({ group: 'authorization.k8s.io', version: 'v1', kind: 'SelfSubjectAccessReview', plural: 'selfsubjectaccessreviews', namespaced: false, schema: other.selfSubjectAccessReview, verbs: ['create'], virtual: true, openapiPrefix: 'io.k8s.api.authorization.v1' }),
 ];

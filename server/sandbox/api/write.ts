@@ -5,7 +5,7 @@
  */
 import { parse as parseYaml } from 'yaml';
 import { admit, inspect, out } from './admit';
-import { reviewAccess, reviewRules } from './authz';
+import { reviewAccess, reviewRules, reviewSelf } from './authz';
 import { serverSideApply } from './field-manager';
 import { mediaType, PATCH_TYPES } from './negotiate';
 import { applyJsonPatch } from './patch/json';
@@ -51,7 +51,7 @@ export async function handleCreate(s: Scope): Promise<void> {
   const { obj, json } = decodeBody(s, body);
   checkTypeMeta(s, obj);
   if (s.def.virtual) {
-    const review = s.def.kind === 'SelfSubjectRulesReview' ? reviewRules(s.user, obj) : reviewAccess(s.user, obj);
+    const review = s.def.kind === 'SelfSubjectRulesReview' ? reviewRules(s.user, obj) : s.def.kind === 'SelfSubjectReview' ? reviewSelf(s.user, obj) : reviewAccess(s.user, obj);
     writeJson(s.res, 201, JSON.stringify(review));
     return;
   }

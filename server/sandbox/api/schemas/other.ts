@@ -48,4 +48,8 @@ export const selfSubjectRulesReview = topLevel('SelfSubjectRulesReview', 'SelfSu
   status: obj('SubjectRulesReviewStatus', { resourceRules: arr(open()), nonResourceRules: arr(open()), incomplete: bool(), evaluationError: str() }),
 });
 
+export const selfSubjectReview = topLevel('SelfSubjectReview', 'SelfSubjectReview contains the user information that the kube-apiserver has about the user making this request.', {
+  status: obj('SelfSubjectReviewStatus', { userInfo: obj('UserInfo', { username: str(), uid: str(), groups: arr(str()), extra: open() }) }),
+});
+
 export { labelSelector };

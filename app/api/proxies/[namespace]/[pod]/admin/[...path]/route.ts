@@ -8,10 +8,10 @@ type Ctx = { params: Promise<{ namespace: string; pod: string; path: string[] }>
 
 /** Envoy admin reads, through the allow-list (server/envoy/allow-list.ts); refused calls get 403. */
 export async function GET(req: Request, ctx: Ctx) {
-  return answerAdminRoute(req, await ctx.params, getEnvoyAdmin());
+  return answerAdminRoute(req, await ctx.params, getEnvoyAdmin(req));
 }
 
 /** The one POST: /logging with level=<level> or <logger>=<level> (CSRF-checked, refused under --read-only). */
 export async function POST(req: Request, ctx: Ctx) {
-  return answerAdminRoute(req, await ctx.params, getEnvoyAdmin(), { readOnly: getRuntime().readOnly });
+  return answerAdminRoute(req, await ctx.params, getEnvoyAdmin(req), { readOnly: getRuntime().readOnly });
 }
