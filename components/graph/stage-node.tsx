@@ -2,6 +2,8 @@
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
 import { cn } from '@/components/ui/cn';
+import { ProxySyncBadge } from '@/components/sync/proxy-sync-badge';
+import { NodeRateBadge } from './node-rate';
 import type { ViewNode } from './types';
 
 /** Width of a node in flow units (lib/topology/view lays columns out 216 apart). */
@@ -47,8 +49,10 @@ function StageNodeImpl({ data }: NodeProps<StageFlowNode>) {
           </span>
         ) : null}
         <span className="truncate text-[13px] font-medium">{v.label}</span>
+        {v.stage === 'gatewayPod' ? <ProxySyncBadge podKey={v.id.slice('gatewayPod:'.length)} /> : null}
       </div>
       {v.detail ? <div className="truncate font-mono text-[11px] text-slate-500 dark:text-slate-400">{v.detail}</div> : null}
+      <NodeRateBadge id={v.id} stage={v.stage} />
       <Handle type="source" position={Position.Right} className="!h-1.5 !w-1.5 !min-w-0 !border-0 !bg-slate-400" isConnectable={false} />
     </div>
   );

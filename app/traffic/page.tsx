@@ -1,0 +1,5 @@
+import { TrafficView } from '@/components/traffic/traffic-view';
+
+export default function TrafficPage() {
+  return <TrafficView />;
+}

@@ -1,0 +1,100 @@
+'use client';
+/**
+ * The Logs page: the live access log of every gateway pod, parsed, filtered, virtualized; follow
+ * or pause (new lines held and counted), the followers' health (gaps, resumes, restarts), the mesh
+ * config's access-log setting, a row's every field, and export of the visible rows as NDJSON.
+ */
+import { useSearchParams } from 'next/navigation';
+import { useMemo, useState } from 'react';
+import { filterFromParams, matchesFilter, type LogFilter } from '@/lib/logs/filter';
+import type { LogRecord } from '@/lib/logs/record';
+import { LogFilters } from './log-filters';
+import { LogTable } from './log-table';
+import { MeshAccessLogBanner } from './mesh-access-log-banner';
+import { RecordDetail } from './record-detail';
+import { useLogTail } from './use-log-tail';
+
+function exportNdjson(rows: LogRecord[]): void {
+  const text = rows.map((r) => JSON.stringify({ pod: r.pod, ts: r.ts, kind: r.kind, ...(r.entry ?? {}), raw: r.raw, ...(r.error ? { error: r.error } : {}), ...(r.routeId ? { route: r.routeId } : {}) })).join('\n') + '\n';
+  const url = URL.createObjectURL(new Blob([text], { type: 'application/x-ndjson' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = `gateway-access-log-${new Date().toISOString().replace(/[:.]/g, '-')}.ndjson`;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export function LogsView() {
+  const params = useSearchParams();
+  const tail = useLogTail();
+  const [filter, setFilter] = useState<LogFilter>(() => {
+    const p: Record<string, unknown> = {};
+    for (const [k, v] of params.entries()) p[k === 'route' ? 'routeId' : k === 'subset' ? 'subsetId' : k === 'service' ? 'serviceId' : k === 'pod' ? 'pods' : k] = v;
+    return filterFromParams(p);
+  });
+  const [showProxy, setShowProxy] = useState(false);
+  const [selected, setSelected] = useState<LogRecord | undefined>();
+  const { records, version, status } = tail;
+
+  const rows = useMemo(() => {
+    const f: LogFilter = showProxy ? filter : { ...filter, kinds: ['access', 'invalid'] };
+    return records.filter((r) => matchesFilter(r, f));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [records, version, filter, showProxy]);
+
+  const pods = useMemo(() => (status?.pods ?? []).map((p) => p.pod), [status]);
+  const gaps = status?.totals.gaps ?? 0;
+  const invalid = status?.totals.invalid ?? 0;
+
+  return (
+    <div className="flex h-[calc(100vh-41px)] flex-col gap-2 p-4">
+      <div className="flex flex-wrap items-baseline gap-3">
+        <h1 className="text-xl font-semibold">Access log</h1>
+        <span className="text-sm text-slate-500" data-testid="logs-summary">
+          {status ? `${status.pods.length} gateway pod${status.pods.length === 1 ? '' : 's'} followed · ${rows.length} of ${records.length} lines shown` : 'Connecting…'}
+        </span>
+        <div className="ml-auto flex items-center gap-2 text-sm">
+          <button
+            type="button"
+            onClick={() => tail.setPaused(!tail.paused)}
+            className="rounded border border-slate-300 px-2 py-1 dark:border-slate-700"
+            data-testid="pause"
+            aria-pressed={tail.paused}
+          >
+            {tail.paused ? `Resume (${tail.held} held)` : 'Pause'}
+          </button>
+          <button type="button" onClick={() => exportNdjson(rows)} className="rounded border border-slate-300 px-2 py-1 dark:border-slate-700">
+            Export NDJSON
+          </button>
+          <button type="button" onClick={tail.clear} className="rounded px-2 py-1 text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800">
+            Clear
+          </button>
+        </div>
+      </div>
+      <MeshAccessLogBanner mesh={status?.mesh} />
+      <div className="flex flex-wrap gap-2 text-xs" data-testid="followers">
+        {(status?.pods ?? []).map((p) => (
+          <span
+            key={p.pod}
+            className={p.state === 'following' ? 'rounded bg-emerald-50 px-2 py-0.5 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-100' : 'rounded bg-amber-50 px-2 py-0.5 text-amber-900 dark:bg-amber-950 dark:text-amber-100'}
+            title={[p.lastError, ...p.gaps.map((g) => `gap at ${new Date(g.at).toLocaleTimeString()}${g.ms !== undefined ? ` (${g.ms} ms)` : ''}: ${g.reason}${g.recovered ? `, ${g.recovered} lines recovered` : ''}`)].filter(Boolean).join('\n') || undefined}
+            data-testid="follower"
+            data-state={p.state}
+          >
+            {p.pod.slice(p.pod.indexOf('/') + 1)} · {p.state} · {p.lines} lines
+            {p.gapCount ? ` · ${p.gapCount} gap${p.gapCount === 1 ? '' : 's'} resumed` : ''}
+            {p.restarts ? ` · ${p.restarts} restart${p.restarts === 1 ? '' : 's'}` : ''}
+          </span>
+        ))}
+        {gaps ? <span className="text-slate-500" data-testid="gaps">{gaps} interruption{gaps === 1 ? '' : 's'} resumed with sinceTime, {status?.totals.duplicatesSkipped ?? 0} duplicate lines skipped</span> : null}
+        {invalid ? <span className="rounded bg-red-50 px-2 py-0.5 text-red-800 dark:bg-red-950 dark:text-red-200">{invalid} unparsed line{invalid === 1 ? '' : 's'}</span> : null}
+        {tail.missed ? <span className="rounded bg-amber-100 px-2 py-0.5 text-amber-900" data-testid="missed">{tail.missed} lines not delivered to this tab (it fell behind)</span> : null}
+      </div>
+      <LogFilters filter={filter} onChange={setFilter} pods={pods} showProxy={showProxy} onShowProxy={setShowProxy} />
+      <div className="flex min-h-0 flex-1 gap-2">
+        <LogTable rows={rows} follow={!tail.paused} version={version} selectedSeq={selected?.seq} onSelect={setSelected} onScrolledAway={() => tail.setPaused(true)} />
+        {selected ? <RecordDetail record={selected} onClose={() => setSelected(undefined)} /> : null}
+      </div>
+    </div>
+  );
+}

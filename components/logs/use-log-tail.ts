@@ -1,0 +1,128 @@
+'use client';
+/**
+ * The live tail of every gateway pod (the `logs` topic): a bounded buffer of records in arrival
+ * order, the followers' status, pause (new records are held and counted, then appended on resume)
+ * and what the server could not deliver (`missed`, `dropped`). Renders at most once per frame.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { ServerMessage } from '@/lib/stream/protocol';
+import type { LogRecord } from '@/lib/logs/record';
+import { getStreamClient } from '@/components/data/stream';
+import type { LogsStatusJson } from './types';
+
+export const MAX_ROWS = 10_000;
+const MAX_HELD = 50_000;
+
+interface Snapshot {
+  records: LogRecord[];
+  status: LogsStatusJson;
+}
+interface Batch {
+  records: LogRecord[];
+  missed?: number;
+  status?: LogsStatusJson;
+}
+
+export interface LogTail {
+  records: LogRecord[];
+  status?: LogsStatusJson;
+  /** Bumps on every change (for memo keys). */
+  version: number;
+  paused: boolean;
+  held: number;
+  /** Records the server could not deliver to this tab (it fell behind). */
+  missed: number;
+  connected: boolean;
+  setPaused(p: boolean): void;
+  clear(): void;
+}
+
+export function useLogTail(): LogTail {
+  // Mutable buffers outside React state (appended at stream rate); a copy is rendered once per frame.
+  const buf = useRef<LogRecord[]>([]);
+  const heldRef = useRef<LogRecord[]>([]);
+  const pausedRef = useRef(false);
+  const [status, setStatus] = useState<LogsStatusJson>();
+  const [view, setView] = useState<{ records: LogRecord[]; version: number }>({ records: [], version: 0 });
+  const [missed, setMissed] = useState(0);
+  const [held, setHeld] = useState(0);
+  const [paused, setPausedState] = useState(false);
+  const [connected, setConnected] = useState(false);
+  const frame = useRef<number | undefined>(undefined);
+
+  const bump = useCallback(() => {
+    if (frame.current !== undefined) return;
+    frame.current = requestAnimationFrame(() => {
+      frame.current = undefined;
+      setView((v) => ({ records: buf.current.slice(), version: v.version + 1 }));
+      setHeld(heldRef.current.length);
+    });
+  }, []);
+
+  const append = useCallback((records: LogRecord[]) => {
+    const b = buf.current;
+    const lastSeq = b.at(-1)?.seq ?? 0;
+    for (const r of records) if (r.seq > lastSeq) b.push(r);
+    if (b.length > MAX_ROWS) b.splice(0, b.length - MAX_ROWS);
+  }, []);
+
+  useEffect(() => {
+    const client = getStreamClient();
+    const off = client.subscribe('logs', (msg: ServerMessage) => {
+      if (msg.type === 'snapshot') {
+        const s = msg.data as Snapshot;
+        // A server that restarted counts from 1 again: start over rather than ignore its lines.
+        if (s.status.seq < (buf.current.at(-1)?.seq ?? 0)) {
+          buf.current = [];
+          heldRef.current = [];
+        }
+        // A fresh snapshot (first, or after a reconnect): keep what we had before it, then its records.
+        const lastSeq = buf.current.at(-1)?.seq ?? 0;
+        if (s.records.length && s.records[0]!.seq > lastSeq + 1 && lastSeq > 0) setMissed((m) => m + (s.records[0]!.seq - lastSeq - 1));
+        if (pausedRef.current) heldRef.current.push(...s.records.filter((r) => r.seq > lastSeq));
+        else append(s.records);
+        setStatus(s.status);
+        setConnected(true);
+        bump();
+      } else if (msg.type === 'event') {
+        const ev = msg.data as Batch;
+        if (ev.missed) setMissed((m) => m + ev.missed!);
+        if (ev.status) setStatus(ev.status);
+        if (ev.records.length) {
+          if (pausedRef.current) {
+            heldRef.current.push(...ev.records);
+            if (heldRef.current.length > MAX_HELD) heldRef.current.splice(0, heldRef.current.length - MAX_HELD);
+          } else append(ev.records);
+        }
+        bump();
+      } else if (msg.type === 'dropped') {
+        setMissed((m) => m + msg.count);
+      }
+    });
+    return () => {
+      off();
+      if (frame.current !== undefined) cancelAnimationFrame(frame.current);
+    };
+  }, [append, bump]);
+
+  const setPaused = useCallback(
+    (p: boolean) => {
+      pausedRef.current = p;
+      setPausedState(p);
+      if (!p && heldRef.current.length) {
+        append(heldRef.current);
+        heldRef.current = [];
+      }
+      bump();
+    },
+    [append, bump],
+  );
+
+  const clear = useCallback(() => {
+    buf.current = [];
+    heldRef.current = [];
+    bump();
+  }, [bump]);
+
+  return { records: view.records, status, version: view.version, paused, held, missed, connected, setPaused, clear };
+}

@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { recordFromLine } from './from-line';
+import { filterFromParams, isEmptyFilter, matchesFilter, parseFilterExpression } from './filter';
+import { enableAccessLogMesh, meshAccessLog, accessLogFormat } from './mesh-access-log';
+import { Ring } from './ring';
+import { statusClass } from './record';
+
+const FIXTURES = join(import.meta.dirname, '../accesslog/fixtures');
+const fixture = (f: string) => readFileSync(join(FIXTURES, f), 'utf8').split('\n').filter(Boolean);
+
+/** Real lines: istio.io samples (418 from httpbin, egress 301 and a TCP line), Kiali's waypoint log with kubectl timestamps. */
+const lines = [...fixture('istio-text-1.9plus.istio-io.samples.txt'), ...fixture('istio-text-1.9plus.istio-io.gateway.samples.txt')];
+const records = lines.map((l, i) => recordFromLine(i + 1, 'istio-system/gw-a', 'istio-proxy', undefined, l));
+
+describe('recordFromLine', () => {
+  it('parses real access-log lines, recognizes proxy log lines, keeps a corrupted line with its reason', () => {
+    expect(records.every((r) => r.kind === 'access')).toBe(true);
+    expect(records[0]!.entry).toMatchObject({ method: 'GET', path: '/status/418', responseCode: 418, authority: 'httpbin:8000' });
+    expect((records[0]!.entry as { raw?: string }).raw).toBeUndefined();
+    const proxy = recordFromLine(1, 'ns/p', undefined, undefined, '2026-12-05T06:00:00.000000Z\tinfo\tEnvoy proxy is ready');
+    expect(proxy.kind).toBe('proxy');
+    expect(recordFromLine(1, 'ns/p', undefined, undefined, '[2026-12-05 06:00:00.123][15][warning][config] gRPC config stream closed').kind).toBe('proxy');
+    expect(recordFromLine(1, 'ns/p', undefined, undefined, '{"not": "an access log"}').kind).toBe('invalid');
+    const bad = recordFromLine(2, 'ns/p', undefined, '2026-12-05T06:00:00.000000000Z', lines[0]!.slice(0, 60));
+    expect(bad.kind).toBe('invalid');
+    expect(bad.error).toMatch(/not an Istio access-log line/);
+    expect(bad.raw).toBe(lines[0]!.slice(0, 60));
+    const [ts, ...rest] = fixture('kiali-waypoint.kubectl-timestamps.log')[0]!.split(' ');
+    const waypoint = recordFromLine(3, 'bookinfo/waypoint', undefined, ts, rest.join(' '));
+    expect(waypoint).toMatchObject({ kind: 'access', ts: '2025-01-30T12:10:13.682034460Z', entry: { authority: 'details:9080', responseCode: 200 } });
+  });
+});
+
+describe('matchesFilter', () => {
+  it('filters by status class and code, method, authority/path, flags, upstream, pod and kind', () => {
+    const pick = (f: Parameters<typeof matchesFilter>[1]) => records.filter((r) => matchesFilter(r, f)).map((r) => r.entry?.responseCode);
+    expect(pick({ status: ['4xx'] })).toEqual([418, 418]);
+    expect(pick({ status: ['301'] })).toEqual([301]);
+    expect(pick({ status: ['0'] })).toEqual([0]);
+    expect(pick({ q: 'edition.cnn' })).toEqual([301, 0]); // the TCP line names it as SNI (free text searches the raw line too)
+    expect(pick({ path: '/politics' })).toEqual([301]);
+    expect(pick({ upstream: 'httpbin.foo' })).toEqual([418]);
+    expect(pick({ flags: ['-'] })).toHaveLength(4);
+    expect(pick({ flags: ['NR'] })).toEqual([]);
+    expect(pick({ methods: ['POST'] })).toEqual([]);
+    expect(pick({ pods: ['gw-a'] })).toHaveLength(4);
+    expect(pick({ pods: ['istio-system/gw-b'] })).toHaveLength(0);
+    expect(pick({ kinds: ['invalid'] })).toEqual([]);
+    expect(statusClass(records[0]!)).toBe('4xx');
+  });
+
+  it('reads untrusted params and the CLI expression', () => {
+    expect(filterFromParams({ status: '4xx,5xx', methods: ['get'], q: 'x'.repeat(900), bogus: 1, kinds: ['access', 'evil'] })).toEqual({ status: ['4xx', '5xx'], methods: ['GET'], q: 'x'.repeat(500), kinds: ['access'] });
+    expect(parseFilterExpression('status=404 method=GET web.example.com flags=NR')).toEqual({ status: ['404'], methods: ['GET'], flags: ['NR'], q: 'web.example.com' });
+    expect(() => parseFilterExpression('colour=red')).toThrow(/unknown filter key "colour"/);
+    expect(isEmptyFilter({})).toBe(true);
+    expect(isEmptyFilter({ status: [] })).toBe(true);
+  });
+});
+
+describe('mesh access-log settings', () => {
+  it('reads accessLogFile / encoding / format from the istio ConfigMap and proposes the exact change', () => {
+    const cm = (mesh: string) => ({ metadata: { name: 'istio', namespace: 'istio-system' }, data: { mesh } });
+    expect(meshAccessLog(undefined)).toEqual({ enabled: false, source: 'missing' });
+    expect(meshAccessLog(cm('accessLogFile: /dev/stdout\ntrustDomain: cluster.local'))).toEqual({ enabled: true, source: 'configmap', file: '/dev/stdout' });
+    expect(meshAccessLog(cm('accessLogFile: ""\n'))).toMatchObject({ enabled: false });
+    expect(meshAccessLog(cm('a: [\n'))).toMatchObject({ enabled: false, error: expect.stringMatching(/not valid YAML/) });
+    const json = meshAccessLog(cm('accessLogFile: /dev/stdout\naccessLogEncoding: JSON'));
+    expect(accessLogFormat(json)?.kind).toBe('json');
+    expect(accessLogFormat(meshAccessLog(cm('accessLogFile: /dev/stdout')))).toBeUndefined();
+    const change = enableAccessLogMesh('defaultConfig:\n  discoveryAddress: istiod.istio-system.svc:15012\ntrustDomain: cluster.local');
+    expect(change.after).toBe('defaultConfig:\n  discoveryAddress: istiod.istio-system.svc:15012\ntrustDomain: cluster.local\naccessLogFile: /dev/stdout');
+  });
+});
+
+describe('Ring', () => {
+  it('keeps the newest items in order', () => {
+    const r = new Ring<number>(3);
+    for (let i = 1; i <= 5; i++) r.push(i);
+    expect(r.last()).toEqual([3, 4, 5]);
+    expect(r.last(2)).toEqual([4, 5]);
+    expect(r.evicted).toBe(2);
+  });
+});
