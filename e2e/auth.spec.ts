@@ -51,7 +51,7 @@ test.beforeAll(async () => {
   child = spawn(
     process.execPath,
     ['bin/gatescope.mjs', 'start', '--port', String(PORT), '--port-offset', String(OFFSET), '--traffic', '0', '--auth', 'token', '--sandbox-users', users, '--sandbox-kubeconfig-out', KUBECONFIG],
-    { env: { ...process.env, GATESCOPE_DIST_DIR: `${process.env.GATESCOPE_DIST_DIR ?? '.next'}-authsrv`, GATESCOPE_SESSION_KEY: 'e2e-session-key-0123456789abcdef-0123456789' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { env: { ...process.env, GATESCOPE_DIST_DIR: process.env.GATESCOPE_DIST_DIR ?? '.next', GATESCOPE_SESSION_KEY: 'e2e-session-key-0123456789abcdef-0123456789' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   child.stdout!.on('data', (d) => output.push(String(d)));
   child.stderr!.on('data', (d) => output.push(String(d)));

@@ -1,5 +1,6 @@
 'use client';
 /** Notices above the form: a restored draft, the server's object moving on, read-only, YAML errors. */
+import { useSearchParams } from 'next/navigation';
 import type { AccessAnswer } from '@/components/data/api';
 import { serverChanges } from '@/lib/editing/draft';
 import { DiffList } from './diff-list';
@@ -38,6 +39,9 @@ export function EditorBanners({
   justCreated?: boolean;
 }) {
   const state = session.state!;
+  // `?fix=…`: the Validation page (or another editor) opened this one with a prefilled fix.
+  const fixTitle = useSearchParams().get('fix');
+  const prefilled = !!fixTitle && session.dirty && !!session.restoredAt;
   const theirs = state.base && state.live ? serverChanges(state) : [];
   const moved = !!state.base && !!state.live && state.live.metadata.resourceVersion !== state.base.metadata.resourceVersion;
   return (
@@ -58,7 +62,15 @@ export function EditorBanners({
           Created. This is the object as the cluster stored it.
         </Banner>
       ) : null}
-      {session.restoredAt && session.dirty ? (
+      {prefilled ? (
+        <Banner tone="info" testId="prefilled-fix-banner">
+          <span className="font-semibold">Prefilled fix:</span> {fixTitle}. Nothing is applied yet: review the change, then Apply (diff and server dry-run first).{' '}
+          <button type="button" className={`${smallButton} ml-2`} onClick={session.discard}>
+            Discard it
+          </button>
+        </Banner>
+      ) : null}
+      {session.restoredAt && session.dirty && !prefilled ? (
         <Banner tone="info" testId="restored-banner">
           Restored your unsaved draft from {new Date(session.restoredAt).toLocaleString()}.{' '}
           <button type="button" className={`${smallButton} ml-2`} onClick={session.discard}>

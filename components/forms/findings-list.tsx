@@ -3,7 +3,9 @@
  * Every issue of the draft in one list: schema errors, istioctl-analyze-like findings with their
  * codes and documentation links, and the server's causes. A path jumps to its field.
  */
+import { useState } from 'react';
 import { cn } from '@/components/ui/cn';
+import type { ProposedFix } from '@/lib/analysis/fixes';
 import { ancestors } from './object-path';
 import type { Issue } from './validation';
 
@@ -29,7 +31,21 @@ export function revealField(path: string): void {
   }
 }
 
-export function FindingsList({ issues, validating }: { issues: readonly Issue[]; validating: boolean }) {
+export function FindingsList({
+  issues,
+  validating,
+  fixes,
+  onFix,
+  onSuppress,
+}: {
+  issues: readonly Issue[];
+  validating: boolean;
+  /** Prefilled fixes by issue (lib/analysis/fixes); "Fix…" puts one into the draft or opens the object it changes. */
+  fixes?: ReadonlyMap<Issue, ProposedFix>;
+  onFix?(fix: ProposedFix): void;
+  /** Suppress an analysis finding in the draft (annotations; applied with the rest of the draft). */
+  onSuppress?(code: string, reason: string): void;
+}) {
   const errors = issues.filter((i) => i.level === 'Error').length;
   const warnings = issues.filter((i) => i.level === 'Warning').length;
   return (
@@ -77,11 +93,65 @@ export function FindingsList({ issues, validating }: { issues: readonly Issue[];
                 </div>
                 <p className="mt-0.5 text-slate-800 dark:text-slate-200">{i.message}</p>
                 {i.fix ? <p className="text-slate-500">Fix: {i.fix}</p> : null}
+                {i.source === 'analysis' && onSuppress ? <SuppressInDraft code={i.code} onSuppress={onSuppress} /> : null}
+                {fixes?.get(i) && onFix ? (
+                  <div className="mt-1 flex flex-wrap items-center gap-1.5">
+                    <button
+                      type="button"
+                      onClick={() => onFix(fixes.get(i)!)}
+                      className="rounded border border-sky-400 px-1.5 py-0.5 text-sky-800 hover:bg-sky-50 dark:border-sky-700 dark:text-sky-300 dark:hover:bg-sky-950"
+                      data-testid="fix-button"
+                      title={fixes.get(i)!.note ?? fixes.get(i)!.title}
+                    >
+                      Fix…
+                    </button>
+                    <span className="text-slate-600 dark:text-slate-300">{fixes.get(i)!.title}</span>
+                  </div>
+                ) : null}
               </li>
             ))}
           </ul>
         )}
       </div>
     </div>
+  );
+}
+
+/** "Suppress…" in the editor: the suppression goes into the draft, reviewed and applied with it. */
+function SuppressInDraft({ code, onSuppress }: { code: string; onSuppress(code: string, reason: string): void }) {
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState('');
+  if (!open) {
+    return (
+      <button type="button" className="mt-1 text-slate-500 underline decoration-dotted hover:text-slate-700 dark:hover:text-slate-300" onClick={() => setOpen(true)} data-testid="suppress-in-draft">
+        Suppress {code}…
+      </button>
+    );
+  }
+  return (
+    <form
+      className="mt-1 flex flex-wrap items-center gap-1"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (!reason.trim()) return;
+        onSuppress(code, reason);
+        setOpen(false);
+      }}
+    >
+      <input
+        aria-label={`Reason for suppressing ${code}`}
+        placeholder="Why is this fine? (kept on the object)"
+        value={reason}
+        onChange={(e) => setReason(e.target.value)}
+        className="min-w-48 flex-1 rounded border border-slate-300 bg-transparent px-1.5 py-0.5 dark:border-slate-700"
+        autoFocus
+      />
+      <button type="submit" className="rounded border border-slate-300 px-1.5 py-0.5 disabled:opacity-50 dark:border-slate-700" disabled={!reason.trim()}>
+        Suppress in draft
+      </button>
+      <button type="button" className="px-1 text-slate-500" onClick={() => setOpen(false)}>
+        Cancel
+      </button>
+    </form>
   );
 }

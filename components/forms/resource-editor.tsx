@@ -6,9 +6,14 @@
  */
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
+import { useRouter } from 'next/navigation';
 import { useCallback, useDeferredValue, useMemo, useState } from 'react';
 import { checkAccess } from '@/components/data/api';
 import { useClusterObjects } from '@/components/data/use-resources';
+import { useConnectionState } from '@/components/data/use-stream';
+import { applyFix, proposeFix, type ProposedFix } from '@/lib/analysis/fixes';
+import { withSuppression } from '@/lib/analysis/suppress';
+import type { KubeObject as AnalysisObject } from '@/lib/analysis/types';
 import { KINDS, type KubeObject } from '@/components/resources/kinds';
 import { ApplyBar } from './apply-bar';
 import { ClusterIndex } from './cluster-index';
@@ -19,9 +24,10 @@ import { EditorHeader } from './editor-header';
 import { FindingsList } from './findings-list';
 import { GatewayForm } from './gateway-form';
 import { setIn, type Path } from './object-path';
+import { prefillFix } from './prefill';
 import { useApplyPipeline } from './use-apply';
 import { useEditSession, type SessionTarget } from './use-edit-session';
-import { indexIssues, validateDraft } from './validation';
+import { indexIssues, validateDraft, type Issue } from './validation';
 import { VirtualServiceForm } from './virtual-service-form';
 import { YamlPane } from './yaml-pane';
 import type { YamlError } from './yaml-text';
@@ -59,6 +65,40 @@ export function ResourceEditor({ target, justCreated }: { target: SessionTarget;
     return [...pipeline.serverIssues.filter((i) => !local.has(`${i.path}\u0000${i.message}`)), ...issues];
   }, [pipeline.serverIssues, issues]);
   const indexed = useMemo(() => indexIssues(allIssues), [allIssues]);
+
+  // Prefilled fixes, computed over the cluster with the draft in place of the stored object.
+  const router = useRouter();
+  const { context } = useConnectionState();
+  const fixes = useMemo(() => {
+    const m = new Map<Issue, ProposedFix>();
+    if (!deferred) return m;
+    const same = (o: KubeObject) => o.kind === deferred.kind && o.metadata.namespace === deferred.metadata.namespace && o.metadata.name === deferred.metadata.name;
+    const snapshot = [...objects.filter((o) => !same(o)), deferred] as unknown as AnalysisObject[];
+    for (const i of issues) {
+      const fix = i.finding ? proposeFix(i.finding, snapshot) : undefined;
+      if (fix) m.set(i, fix);
+    }
+    return m;
+  }, [issues, objects, deferred]);
+  const [fixError, setFixError] = useState<string | undefined>();
+  const onFix = useCallback(
+    (fix: ProposedFix) => {
+      setFixError(undefined);
+      const d = session.state?.draft;
+      if (d && fix.target.kind === d.kind && fix.target.namespace === (d.metadata.namespace ?? '') && fix.target.name === d.metadata.name) {
+        const next = applyFix(d, fix);
+        if (next) session.setDraft(next);
+        else setFixError('The draft changed since the finding: the fix no longer applies.');
+        return;
+      }
+      // Another object (the DestinationRule that lacks the subset): its editor, prefilled. This
+      // draft stays in storage and is here when the user comes back.
+      const r = prefillFix(context ?? '', fix, objects, Date.now());
+      if ('error' in r) setFixError(r.error);
+      else router.push(r.href);
+    },
+    [session, context, objects, router],
+  );
 
   const { setDraft } = session;
   const set = useCallback(
@@ -134,7 +174,15 @@ export function ResourceEditor({ target, justCreated }: { target: SessionTarget;
               />
             </div>
             <div className="flex min-h-0 flex-[2] flex-col border-t border-slate-200 dark:border-slate-800">
-              <FindingsList issues={allIssues} validating={deferred !== draft || !loaded} />
+              {fixError ? (
+                <p role="alert" className="border-b border-red-200 bg-red-50 px-3 py-1 text-xs text-red-900 dark:border-red-900 dark:bg-red-950 dark:text-red-100">
+                  {fixError}
+                </p>
+              ) : null}
+              <FindingsList issues={allIssues} validating={deferred !== draft || !loaded} fixes={readOnly ? undefined : fixes}
+                onFix={onFix}
+                onSuppress={readOnly ? undefined : (code, reason) => update((d) => withSuppression(d, code, reason))}
+              />
             </div>
           </div>
         </div>

@@ -26,6 +26,8 @@ export interface Issue {
   fix?: string;
   /** Apply stays disabled while a blocking issue is present. */
   blocking: boolean;
+  /** The lib/analysis finding behind an `analysis` issue (for its prefilled fix). */
+  finding?: Finding;
 }
 
 /**
@@ -111,6 +113,7 @@ function findingIssue(f: Finding): Issue {
     documentationUrl: f.documentationUrl,
     ...(f.fix ? { fix: f.fix } : {}),
     blocking: f.level === 'Error' || BLOCKING_WARNINGS.has(f.code),
+    finding: f,
   };
 }
 

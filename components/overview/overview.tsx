@@ -4,6 +4,7 @@ import { useTopicSnapshot } from '@/components/data/use-stream';
 import { TopologyGraph } from '@/components/graph/topology-graph';
 import type { TopologyView, ViewNode } from '@/components/graph/types';
 import { SidePanel } from './side-panel';
+import { ProxySyncContext, useProxySyncBadges } from '@/components/sync/proxy-sync-badge';
 
 type Dim = 'gateway' | 'namespace' | 'host' | 'protocol';
 const DIMS: Array<{ dim: Dim; label: string }> = [
@@ -31,6 +32,7 @@ function applyFilters(view: TopologyView, filters: Partial<Record<Dim, string>>,
 
 export function Overview() {
   const { data, version, error } = useTopicSnapshot<TopologyView>('topology');
+  const syncBadges = useProxySyncBadges();
   const [selected, setSelected] = useState<ViewNode | undefined>();
   const [filters, setFilters] = useState<Partial<Record<Dim, string>>>({});
   const [search, setSearch] = useState('');
@@ -99,7 +101,9 @@ export function Overview() {
                 {data && data.nodes.length > 0 ? 'No node matches the filters.' : 'No ingress gateway found in this cluster.'}
               </div>
             ) : (
-              <TopologyGraph view={view} selectedId={current?.id} onSelect={setSelected} dark={dark} />
+              <ProxySyncContext.Provider value={syncBadges}>
+                <TopologyGraph view={view} selectedId={current?.id} onSelect={setSelected} dark={dark} />
+              </ProxySyncContext.Provider>
             )}
           </div>
           {current ? <SidePanel node={current} onClose={() => setSelected(undefined)} /> : null}

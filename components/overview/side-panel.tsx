@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { useQuery } from '@tanstack/react-query';
 import { stringify } from 'yaml';
 import type { ViewNode } from '@/components/graph/types';
+import { RouteOrder } from './route-order';
 
 async function fetchObject(ref: NonNullable<ViewNode['ref']>): Promise<unknown> {
   const res = await fetch(`/api/resources/${ref.plural}/${ref.namespace ?? '_'}/${ref.name}`);
@@ -74,6 +75,7 @@ export function SidePanel({ node, onClose }: { node: ViewNode; onClose(): void }
           </Link>
         </div>
       ) : null}
+      {ref?.plural === 'virtualservices' && ref.namespace ? <RouteOrder namespace={ref.namespace} name={ref.name} /> : null}
       {ref ? (
         <section className="mt-4">
           <h3 className="text-xs font-semibold uppercase tracking-wide text-slate-500">

@@ -38,7 +38,7 @@ export function ResourceList({ plural }: { plural: EditablePlural }) {
   const findingsOf = useMemo(() => {
     const m = new Map<string, Finding[]>();
     for (const f of analysis?.findings ?? []) {
-      if (f.resource.kind !== info.kind) continue;
+      if (f.resource.kind !== info.kind || f.suppressed) continue;
       const k = `${f.resource.namespace}/${f.resource.name}`;
       m.set(k, [...(m.get(k) ?? []), f]);
     }

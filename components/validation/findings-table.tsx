@@ -1,9 +1,12 @@
 'use client';
 import Link from 'next/link';
 import { useMemo, useState } from 'react';
+import { useClusterObjects } from '@/components/data/use-resources';
 import { useTopicSnapshot } from '@/components/data/use-stream';
-import type { Finding } from '@/lib/analysis/types';
+import { proposeFix } from '@/lib/analysis/fixes';
+import type { Finding, KubeObject as AnalysisObject } from '@/lib/analysis/types';
 import { cn } from '@/components/ui/cn';
+import { FixButton, SuppressControl, UnsuppressButton } from './finding-actions';
 
 const EDITABLE: Record<string, string> = { Gateway: 'gateways', VirtualService: 'virtualservices', DestinationRule: 'destinationrules' };
 
@@ -15,20 +18,28 @@ const LEVEL_STYLE: Record<string, string> = {
 
 export function FindingsTable() {
   const { data } = useTopicSnapshot<{ findings: Finding[]; synced: boolean }>('analysis');
+  const { objects } = useClusterObjects();
   const [level, setLevel] = useState('');
   const [q, setQ] = useState('');
+  const [actionError, setActionError] = useState<string | undefined>();
+  const active = useMemo(() => (data?.findings ?? []).filter((f) => !f.suppressed), [data]);
+  const suppressed = useMemo(() => (data?.findings ?? []).filter((f) => f.suppressed), [data]);
   const rows = useMemo(
     () =>
-      (data?.findings ?? []).filter(
+      active.filter(
         (f) => (!level || f.level === level) && (!q || `${f.code} ${f.origin} ${f.message}`.toLowerCase().includes(q.toLowerCase())),
       ),
-    [data, level, q],
+    [active, level, q],
   );
   const counts = useMemo(() => {
     const c = { Error: 0, Warning: 0, Info: 0 } as Record<string, number>;
-    for (const f of data?.findings ?? []) c[f.level] = (c[f.level] ?? 0) + 1;
+    for (const f of active) c[f.level] = (c[f.level] ?? 0) + 1;
     return c;
-  }, [data]);
+  }, [active]);
+  const fixes = useMemo(() => {
+    const snapshot = objects as unknown as AnalysisObject[];
+    return new Map(rows.map((f) => [f, proposeFix(f, snapshot)] as const));
+  }, [rows, objects]);
 
   return (
     <div className="mx-auto max-w-6xl p-6">
@@ -58,11 +69,19 @@ export function FindingsTable() {
           className="ml-auto w-72 rounded border border-slate-300 bg-transparent px-2 py-1 dark:border-slate-700"
         />
       </div>
+      {actionError ? (
+        <p role="alert" className="mt-3 rounded border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-100" data-testid="action-error">
+          {actionError}{' '}
+          <button type="button" className="ml-2 underline" onClick={() => setActionError(undefined)}>
+            Dismiss
+          </button>
+        </p>
+      ) : null}
       {!data ? (
         <p className="mt-6 animate-pulse text-slate-500">Analyzing…</p>
       ) : !data.synced ? (
         <p className="mt-6 text-slate-500">Waiting for the cluster cache to load every kind…</p>
-      ) : data.findings.length === 0 ? (
+      ) : active.length === 0 ? (
         <p className="mt-6 rounded border border-emerald-300 bg-emerald-50 p-4 text-emerald-900 dark:border-emerald-800 dark:bg-emerald-950 dark:text-emerald-100" data-testid="validation-clean">
           ✔ No validation issues found.
         </p>
@@ -102,6 +121,17 @@ export function FindingsTable() {
                   <td className="py-2">
                     {f.message}
                     {f.fix ? <div className="mt-0.5 text-xs text-slate-500">Fix: {f.fix}</div> : null}
+                    <div className="mt-1 flex flex-wrap items-center gap-1.5">
+                      {fixes.get(f) ? (
+                        <>
+                          <FixButton fix={fixes.get(f)!} objects={objects} onError={setActionError} />
+                          <span className="text-xs text-slate-600 dark:text-slate-300" data-testid="fix-title">
+                            {fixes.get(f)!.title}
+                          </span>
+                        </>
+                      ) : null}
+                      <SuppressControl finding={f} objects={objects} onError={setActionError} />
+                    </div>
                   </td>
                 </tr>
               );
@@ -109,6 +139,35 @@ export function FindingsTable() {
           </tbody>
         </table>
       )}
+      {data && suppressed.length ? <SuppressedGroup findings={suppressed} objects={objects} onError={setActionError} /> : null}
     </div>
+  );
+}
+
+function SuppressedGroup({ findings, objects, onError }: { findings: Finding[]; objects: Parameters<typeof UnsuppressButton>[0]['objects']; onError(m: string): void }) {
+  return (
+    <details className="mt-6 rounded border border-slate-200 dark:border-slate-800" data-testid="suppressed-group">
+      <summary className="cursor-pointer px-3 py-2 text-sm text-slate-600 dark:text-slate-300">
+        {findings.length} suppressed finding{findings.length === 1 ? '' : 's'}
+        <span className="ml-2 text-xs text-slate-400">galley.istio.io/analyze-suppress on the object</span>
+      </summary>
+      <ul className="divide-y divide-slate-100 border-t border-slate-200 text-sm dark:divide-slate-800 dark:border-slate-800">
+        {findings.map((f, i) => (
+          <li key={`${f.code}-${f.origin}-${i}`} className="flex flex-wrap items-start gap-3 px-3 py-2" data-testid="suppressed-finding" data-code={f.code}>
+            <span className={cn('rounded px-1.5 py-0.5 text-xs opacity-70', LEVEL_STYLE[f.level])}>{f.level}</span>
+            <span className="font-mono text-xs">{f.code}</span>
+            <span className="font-mono text-xs">{f.origin}</span>
+            <div className="min-w-0 flex-1">
+              <div className="text-slate-500 line-through decoration-slate-300">{f.message}</div>
+              <div className="text-xs text-slate-700 dark:text-slate-200" data-testid="suppress-reason">
+                Reason: {f.suppressed?.reason ?? <em className="text-slate-400">none given</em>}
+                {f.suppressed?.by === '*' ? <span className="ml-1 text-slate-400">(every code is suppressed on this object)</span> : null}
+              </div>
+            </div>
+            <UnsuppressButton finding={f} objects={objects} onError={onError} />
+          </li>
+        ))}
+      </ul>
+    </details>
   );
 }

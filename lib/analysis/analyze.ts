@@ -1,11 +1,14 @@
 /**
  * `analyze(snapshot, options)`: istioctl-analyze-like semantic checks of Gateways,
  * VirtualServices and DestinationRules, and of the Services, Pods, Secrets and Ingresses they
- * reference. Pure: the snapshot is a list of objects, time is `options.now`.
+ * reference. Pure: the snapshot is a list of objects, time is `options.now`. Findings on objects
+ * annotated `galley.istio.io/analyze-suppress` with their code are left out, as istioctl does
+ * (see ./suppress).
  */
 import { documentationUrl, messageType, sprintf } from './messages';
 import { analyzers } from './rules';
 import { kindKey, nsOf, originOf } from './support/objects';
+import { suppressionOf } from './suppress';
 import type { AnalyzeOptions, Analyzer, AnalyzerContext, Finding, KubeObject, Snapshot } from './types';
 
 export type { AnalyzeOptions, Analyzer, Finding, KubeObject, Level, Snapshot } from './types';
@@ -49,6 +52,8 @@ export function analyze(snapshot: Snapshot | readonly KubeObject[], options: Ana
       find: (kind, namespace, name) => byKey.get(`${kind}\u0000${namespace}\u0000${name}`),
       report(code, origin, args, extra) {
         if (codes && !codes.has(code)) return;
+        const suppressed = suppressionOf(origin, code);
+        if (suppressed && !options.includeSuppressed) return;
         const t = messageType(code);
         findings.push({
           code,
@@ -60,6 +65,7 @@ export function analyze(snapshot: Snapshot | readonly KubeObject[], options: Ana
           ...(extra?.fix ? { fix: extra.fix } : {}),
           analyzer: a.name,
           resource: { kind: origin.kind, namespace: nsOf(origin), name: origin.metadata.name },
+          ...(suppressed ? { suppressed } : {}),
         });
       },
     };

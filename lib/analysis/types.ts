@@ -45,6 +45,11 @@ export interface Finding {
   /** The analyzer that produced it (`virtualservice.GatewayAnalyzer`). */
   analyzer: string;
   resource: ResourceRef;
+  /**
+   * Set only with `AnalyzeOptions.includeSuppressed`: the origin object suppresses this code
+   * (`galley.istio.io/analyze-suppress`), with gatescope's reason when one was kept.
+   */
+  suppressed?: { by: string; reason?: string };
 }
 
 export interface AnalyzeOptions {
@@ -61,6 +66,11 @@ export interface AnalyzeOptions {
    * snapshot; when there are none, namespace-existence checks are skipped.
    */
   namespaces?: readonly string[];
+  /**
+   * Findings on objects that suppress their code (`galley.istio.io/analyze-suppress`, as
+   * istioctl honours it) are left out; with this set they are returned, marked `suppressed`.
+   */
+  includeSuppressed?: boolean;
 }
 
 /** Everything an analyzer gets: the indexed snapshot, the options, and a way to report. */

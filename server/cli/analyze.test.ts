@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startSandbox, type RunningSandbox } from '../sandbox/start';
@@ -53,6 +54,34 @@ describe('gatescope analyze -f (files alone)', () => {
     expect(out).toMatch(/\[IST0145\]/);
     expect(out).toMatch(/Referenced credentialName not found/);
     expect(out).toMatch(/\[GSC0004\] \(Ingress default\/web-legacy\)/);
+  });
+
+  it('honours galley.istio.io/analyze-suppress on an object, as istioctl does', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gatescope-suppress-'));
+    try {
+      const file = join(dir, 'vs.yaml');
+      writeFileSync(
+        file,
+        [
+          'apiVersion: networking.istio.io/v1',
+          'kind: VirtualService',
+          'metadata:',
+          '  name: shop',
+          '  namespace: default',
+          '  annotations:',
+          '    galley.istio.io/analyze-suppress: IST0101,IST0132',
+          '    gatescope.dev/suppress-reason: \'{"IST0101":"created by the release pipeline"}\'',
+          'spec:',
+          '  hosts: [shop.example.com]',
+          '  gateways: [istio-system/shop-gateway]',
+        ].join('\n'),
+      );
+      const { code, out } = await analyzeCli(['-f', file]);
+      expect(out).toContain('No validation issues');
+      expect(code).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('says what is wrong with a file it cannot read, with exit code 2', async () => {

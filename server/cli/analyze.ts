@@ -21,6 +21,9 @@ const HELP = `Usage: gatescope analyze [-f FILE|DIR ...] [--kubeconfig FILE] [--
   -o, --output FORMAT   text (default) or json (istioctl's JSON: [{code, level, origin, message, documentationUrl}])
   --suppress CODE=ORIGIN  ignore a finding, e.g. "IST0102=Namespace default" (repeatable)
 
+Objects annotated galley.istio.io/analyze-suppress=CODE[,CODE...] (or "*") are not reported for
+those codes, as istioctl does; gatescope keeps the reason in gatescope.dev/suppress-reason.
+
 Exit code: 0 when there is no error, 1 when there are errors, 2 for bad input.
 `;
 

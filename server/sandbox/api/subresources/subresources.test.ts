@@ -223,14 +223,16 @@ describe('pods/log, pods/portforward, pods/proxy and services/proxy', () => {
     });
 
     it('pods/proxy reaches a pod-scope listener, without Authorization, Cookie or Impersonate headers', async () => {
-      const r = await get('/api/v1/namespaces/default/pods/solo:8080/proxy/some/path?x=1', { Cookie: 'session=secret', 'Impersonate-User': 'admin', 'X-Custom': 'kept' });
+      const r = await get('/api/v1/namespaces/default/pods/solo:8080/proxy/some/path?x=1', { Cookie: 'session=secret', 'Impersonate-User': 'sandbox-admin', 'Impersonate-Group': 'system:masters', 'X-Custom': 'kept' });
       expect(r.status).toBe(200);
       const body = JSON.parse(r.body) as { who: string; path: string; headers: Record<string, string> };
       expect(body.who).toBe('pod:solo');
       expect(body.path).toBe('/some/path?x=1');
       expect(body.headers['authorization']).toBeUndefined();
       expect(body.headers['cookie']).toBeUndefined();
+      // The API server acts on Impersonate-* (as the impersonated user) and never passes them on.
       expect(body.headers['impersonate-user']).toBeUndefined();
+      expect(body.headers['impersonate-group']).toBeUndefined();
       expect(body.headers['x-custom']).toBe('kept');
       const named = await get('/api/v1/namespaces/default/pods/solo:http/proxy/');
       expect(JSON.parse(named.body).who).toBe('pod:solo');
