@@ -8,8 +8,9 @@ import { dirname, join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import next from 'next';
 import { ensureBuild } from './build';
-import { hostAllowed, LOOPBACK_HOSTS, type GuardOptions } from './http/guard';
+import { hostAllowed, type GuardOptions } from './http/guard';
 import { attachUpgrade } from './http/upgrade';
+import { createFrontDoor, type FrontDoorOptions } from './http/front-door';
 import { setRuntime, type Runtime } from './runtime';
 import { Hub } from './stream/hub';
 import { publishAnalysis, publishCache } from './stream/publish';
@@ -18,7 +19,10 @@ import { sortDedupe } from '../lib/analysis/sort';
 import { ClusterCache } from './kube/cache';
 import { EnvoyAdmin } from './envoy/admin';
 import { IstiodSync } from './sync/istiod';
+import { DriftService } from './envoy/drift';
 import { TopologyService } from './topology/service';
+import { startLogs } from './logs/index';
+import { HistoryRecorder } from './history/recorder';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -32,6 +36,10 @@ export interface ConsoleOptions {
   mode: Runtime['mode'];
   dev?: boolean;
   log?: (s: string) => void;
+  /** --auth, --read-only, --public-url (server/http/front-door.ts). */
+  auth?: FrontDoorOptions['auth'];
+  readOnly?: boolean;
+  publicUrls?: string[];
 }
 
 export interface RunningConsole {
@@ -68,10 +76,10 @@ export function loadKubeConfig(opts: Pick<ConsoleOptions, 'kubeconfig' | 'contex
 
 export async function startConsole(opts: ConsoleOptions): Promise<RunningConsole> {
   const log = opts.log ?? ((s: string) => console.log(s));
-  if (!LOOPBACK_ADDRESSES.has(opts.host)) {
+  if (!LOOPBACK_ADDRESSES.has(opts.host) && (opts.auth?.mode ?? 'none') === 'none') {
     throw new StartupError(
       `refusing to listen on ${opts.host}: gatescope acts with your kubeconfig's identity, so it listens on loopback only. ` +
-        'Use --host 127.0.0.1, or run it in-cluster with an authentication mode.',
+        'Use --host 127.0.0.1, or start it with an authentication mode (--auth token or --auth header) so each user acts with their own identity.',
     );
   }
   const kubeConfig = loadKubeConfig(opts);
@@ -91,8 +99,19 @@ export async function startConsole(opts: ConsoleOptions): Promise<RunningConsole
   runtime.services.envoy = envoy;
   const sync = new IstiodSync(kubeConfig, cache);
   runtime.services.sync = sync;
+  const drift = new DriftService(envoy, cache);
+  runtime.services.drift = drift;
   const topology = new TopologyService(cache);
   runtime.services.topology = topology;
+  const history = new HistoryRecorder(cache);
+  runtime.services.history = history;
+  let door: ReturnType<typeof createFrontDoor>;
+  try {
+    door = createFrontDoor(runtime, cache, { auth: opts.auth, readOnly: opts.readOnly, publicUrls: opts.publicUrls, dev: opts.dev, log });
+  } catch (err) {
+    cache.stop();
+    throw new StartupError((err as Error).message);
+  }
   setRuntime(runtime);
 
   if (!opts.dev) await ensureBuild(REPO_ROOT, log);
@@ -100,23 +119,27 @@ export async function startConsole(opts: ConsoleOptions): Promise<RunningConsole
   await app.prepare();
   const handle = app.getRequestHandler();
 
-  const guard: GuardOptions = { allowedHosts: [...LOOPBACK_HOSTS], port: opts.port };
+  const guard: GuardOptions = { allowedHosts: door.allowedHosts, allowedOrigins: door.allowedOrigins, port: opts.port };
   const server = createServer((req, res) => {
     if (!hostAllowed(req, guard)) {
       res.writeHead(403, { 'content-type': 'text/plain' }).end('gatescope: unexpected Host header (DNS rebinding protection)\n');
       return;
     }
-    void handle(req, res);
+    door.handle(req, res, handle);
   });
-  const hub = new Hub({ context: runtime.context, mode: runtime.mode });
+  const hub = new Hub({ context: runtime.context, mode: runtime.mode, authorize: door.authorize });
   runtime.services.hub = hub;
   publishCache(hub, cache);
-  publishAnalysis(hub, cache, (objects) => sortDedupe(analyze(objects as Parameters<typeof analyze>[0], { now: new Date() })));
+  publishAnalysis(hub, cache, (objects) => sortDedupe(analyze(objects as Parameters<typeof analyze>[0], { now: new Date(), includeSuppressed: true })));
   topology.publish(hub);
+  history.publish(hub);
   sync.start(hub);
+  const logs = (runtime.services.logs = startLogs(kubeConfig, cache, topology, hub));
+  drift.start(hub, (fn) => sync.onSnapshot(() => fn()));
   const wss = attachUpgrade(server, {
     guard,
-    onConnection: (ws) => hub.accept(ws),
+    onConnection: (ws, req) => hub.accept(ws, door.session(req)),
+    authenticate: door.upgradeAllowed,
     nextUpgrade: opts.dev ? app.getUpgradeHandler() : undefined,
   });
 
@@ -138,9 +161,13 @@ export async function startConsole(opts: ConsoleOptions): Promise<RunningConsole
     async close() {
       hub.close();
       wss.close();
+      drift.stop();
       sync.stop();
+      logs.stop();
       envoy.close();
+      history.stop();
       cache.stop();
+      door.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -11,6 +11,10 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   start: () => import('./start'),
   sandbox: () => import('./sandbox'),
   analyze: () => import('./analyze'),
+  route: () => import('./route'),
+  logs: () => import('./logs'),
+  'proxy-status': () => import('./proxy-status'),
+  'proxy-config': () => import('./proxy-config'),
 };
 
 function usage(): string {

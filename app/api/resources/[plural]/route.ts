@@ -1,17 +1,20 @@
 import { redactForClient } from '@/lib/kube/redact';
+import { cacheOf, visibleTo } from '@/server/auth/request';
 import { apply } from '@/server/kube/apply';
-import { errorResponse, getCache, watchedPlural } from '@/server/kube/runtime-access';
+import { errorResponse, watchedPlural } from '@/server/kube/runtime-access';
 import { applyResponse, dryRunParam, mutating, readCreateBody, writableFromUrl } from '@/server/http/resource-writes';
+import { trackWrite } from '@/server/sync/track-apply';
 
 export const dynamic = 'force-dynamic';
 
 type Ctx = { params: Promise<{ plural: string }> };
 
-export async function GET(_req: Request, ctx: Ctx) {
+export async function GET(req: Request, ctx: Ctx) {
   try {
     const plural = watchedPlural((await ctx.params).plural);
-    const cache = getCache();
-    return Response.json({ items: cache.list(plural).map((o) => redactForClient(plural, o)), version: cache.version });
+    const cache = cacheOf(req);
+    const items = await visibleTo(req, plural, cache.list(plural));
+    return Response.json({ items: items.map((o) => redactForClient(plural, o)), version: cache.version });
   } catch (err) {
     return errorResponse(err);
   }
@@ -22,6 +25,10 @@ export async function POST(req: Request, ctx: Ctx) {
   return mutating(req, async (kc) => {
     const kind = writableFromUrl((await ctx.params).plural);
     const body = await readCreateBody(req);
-    return applyResponse(await apply(kc, kind.plural, body.request, { dryRun: dryRunParam(req), signal: req.signal }));
+    const appliedAt = Date.now();
+    const result = await apply(kc, kind.plural, body.request, { dryRun: dryRunParam(req), signal: req.signal });
+    const meta = body.request.draft.metadata as { namespace?: string; name?: string } | undefined;
+    trackWrite(result, appliedAt, `${kind.kind} ${meta?.namespace ?? ''}/${meta?.name ?? ''}`);
+    return applyResponse(result);
   });
 }
