@@ -5,9 +5,9 @@
  * instance is exposed as `window.__gatescopeFlow` for the benchmark's scripted pan.
  */
 import { useSearchParams } from 'next/navigation';
-import { Suspense, useMemo, useState } from 'react';
+import { Suspense, useEffect, useState } from 'react';
 import { TopologyGraph } from '@/components/graph/topology-graph';
-import type { ViewNode } from '@/components/graph/types';
+import type { TopologyView, ViewNode } from '@/components/graph/types';
 import { buildTopology } from '@/lib/topology/build';
 import { syntheticSnapshot, type SyntheticSize } from '@/lib/topology/synthetic';
 import { toTopologyView } from '@/lib/topology/view';
@@ -22,11 +22,18 @@ function Lab() {
   const params = useSearchParams();
   const want = Number(params.get('nodes') ?? 1000);
   const [selected, setSelected] = useState<ViewNode | undefined>();
-  const { view, ms } = useMemo(() => {
-    const t0 = performance.now();
-    const v = toTopologyView(buildTopology(syntheticSnapshot(sizeFor(want))));
-    return { view: v, ms: performance.now() - t0 };
+  const [built, setBuilt] = useState<{ view: TopologyView; ms: number } | undefined>();
+  useEffect(() => {
+    // Built after mount (timed), as the server would hand it over.
+    const id = setTimeout(() => {
+      const t0 = performance.now();
+      const v = toTopologyView(buildTopology(syntheticSnapshot(sizeFor(want))));
+      setBuilt({ view: v, ms: performance.now() - t0 });
+    }, 0);
+    return () => clearTimeout(id);
   }, [want]);
+  if (!built) return <div className="m-8 text-slate-500">Building the synthetic request path…</div>;
+  const { view, ms } = built;
   return (
     <div className="flex h-[calc(100vh-41px)] flex-col">
       <div className="border-b border-slate-200 px-4 py-2 text-sm" data-testid="lab-summary" data-nodes={view.nodes.length} data-build-ms={ms.toFixed(1)}>
