@@ -1,6 +1,6 @@
 'use client';
 /**
- * A route's split: observed requests per step of each destination as a stacked area (SVG), with
+ * A route's split: each destination's share of the requests over a trailing 15 s window, as a stacked area (SVG), with
  * the configured weights drawn over it as dashed lines (the share each destination should take).
  */
 import type { RouteSplit } from '@/lib/traffic/aggregate';
@@ -9,10 +9,19 @@ export const DEST_COLORS = ['#0ea5e9', '#f59e0b', '#10b981', '#a855f7', '#ef4444
 
 /** `marks`: times (ms) when the configured weights changed, drawn as vertical lines; `at`/`seconds`: the window. */
 export function SplitChart({ split, at, seconds, marks = [], width = 560, height = 120 }: { split: RouteSplit; at: number; seconds: number; marks?: number[]; width?: number; height?: number }) {
-  const pts = split.series?.points ?? [];
-  const n = pts[0]?.length ?? 0;
+  const raw = split.series?.points ?? [];
+  const n = raw[0]?.length ?? 0;
   if (n === 0) return null;
+  // Shares over a trailing 15 s window: at a few requests per second, per-second shares swing
+  // between 0 and 100 % and say nothing. A step with no request in its window keeps the last share.
+  const w = Math.max(1, Math.ceil(15 / (split.series?.step ?? 1)));
+  const pts = raw.map((p) => p.map((_, i) => p.slice(Math.max(0, i - w + 1), i + 1).reduce((a, b) => a + b, 0)));
   const totals = Array.from({ length: n }, (_, i) => pts.reduce((a, p) => a + (p[i] ?? 0), 0));
+  for (let i = 1; i < n; i++) {
+    if (totals[i]) continue;
+    for (const p of pts) p[i] = p[i - 1] ?? 0;
+    totals[i] = totals[i - 1] ?? 0;
+  }
   const x = (i: number) => (n === 1 ? width : (i / (n - 1)) * width);
   // Shares (percent) stacked, so the configured weights are straight lines over the area.
   const y = (pct: number) => height - (pct / 100) * height;
