@@ -36,6 +36,10 @@ test('the generator traffic and our own requests appear live, parsed, once each'
   await expect(page.getByTestId('record-detail')).toContainText('split');
   await expect(page.getByTestId('record-detail')).toContainText('VirtualService default/web-service');
   await page.screenshot({ path: '/tmp/gatescope-logs.png' });
+  // The line asks the simulator which route should have served it: the same one.
+  await page.getByTestId('simulate-line').click();
+  await expect(page).toHaveURL(/\/simulate\?.*host=web\.example\.com/);
+  await expect(page.getByTestId('sim-result')).toHaveAttribute('data-route', 'split', { timeout: 20_000 });
 });
 
 test('the 404 filter shows only 404s, the 5xx class only 5xx, and flags filter by response flag', async ({ page }) => {

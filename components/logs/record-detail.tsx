@@ -3,11 +3,13 @@
 import Link from 'next/link';
 import { describeFlags } from '@/lib/accesslog/response-flags';
 import type { LogRecord } from '@/lib/logs/record';
+import { simRequestFromAccessLog, simRequestToQuery } from '@/lib/routing/request-query';
 
 export function RecordDetail({ record, onClose }: { record: LogRecord; onClose(): void }) {
   const e = record.entry;
   const fields = e ? Object.entries(e).filter(([, v]) => v !== undefined && typeof v !== 'object') : [];
   const vs = record.routeId?.match(/^route:([^/]+)\/([^:]+):/);
+  const sim = e ? simRequestFromAccessLog(e) : undefined;
   return (
     <aside className="w-96 shrink-0 overflow-auto rounded border border-slate-200 bg-white p-3 text-xs dark:border-slate-800 dark:bg-slate-900" data-testid="record-detail">
       <div className="flex items-center justify-between">
@@ -32,6 +34,13 @@ export function RecordDetail({ record, onClose }: { record: LogRecord; onClose()
               </Link>
             </>
           ) : null}
+        </p>
+      ) : null}
+      {sim ? (
+        <p className="mt-2">
+          <Link className="text-sky-700 underline dark:text-sky-400" href={`/simulate?${simRequestToQuery(sim)}`} data-testid="simulate-line">
+            Which route should serve this request? Simulate it
+          </Link>
         </p>
       ) : null}
       {describeFlags(e?.responseFlags).map((f) => (
