@@ -24,6 +24,10 @@ const STAGE_ACCENT: Record<string, string> = {
   pod: 'border-l-teal-500',
 };
 
+/** Where a new route can be drawn from and to (components/overview/draw-route.ts). */
+const DRAW_SOURCES = new Set(['gatewayServer', 'virtualService', 'route']);
+const DRAW_TARGETS = new Set(['service', 'subset']);
+
 function StageNodeImpl({ data }: NodeProps<StageFlowNode>) {
   const v = data.view;
   return (
@@ -41,7 +45,7 @@ function StageNodeImpl({ data }: NodeProps<StageFlowNode>) {
         v.health === 'ok' && 'border-slate-200 dark:border-slate-700',
       )}
     >
-      <Handle type="target" position={Position.Left} className="!h-1.5 !w-1.5 !min-w-0 !border-0 !bg-slate-400" isConnectable={false} />
+      <Handle type="target" position={Position.Left} className={cn('!min-w-0 !border-0', DRAW_TARGETS.has(v.stage) ? '!h-2.5 !w-2.5 !bg-emerald-500' : '!h-1.5 !w-1.5 !bg-slate-400')} isConnectable={DRAW_TARGETS.has(v.stage)} />
       <div className="flex items-center gap-1.5">
         {v.health !== 'ok' ? (
           <span aria-label={v.health} className={cn('text-xs', v.health === 'error' ? 'text-red-600' : 'text-amber-600')}>
@@ -53,7 +57,13 @@ function StageNodeImpl({ data }: NodeProps<StageFlowNode>) {
       </div>
       {v.detail ? <div className="truncate font-mono text-[11px] text-slate-500 dark:text-slate-400">{v.detail}</div> : null}
       <NodeRateBadge id={v.id} stage={v.stage} />
-      <Handle type="source" position={Position.Right} className="!h-1.5 !w-1.5 !min-w-0 !border-0 !bg-slate-400" isConnectable={false} />
+      <Handle
+        type="source"
+        position={Position.Right}
+        className={cn('!min-w-0 !border-0', DRAW_SOURCES.has(v.stage) ? '!h-2.5 !w-2.5 !bg-indigo-500' : '!h-1.5 !w-1.5 !bg-slate-400')}
+        isConnectable={DRAW_SOURCES.has(v.stage)}
+        title={DRAW_SOURCES.has(v.stage) ? 'Drag to a Service or subset to draw a new route' : undefined}
+      />
     </div>
   );
 }

@@ -1,6 +1,6 @@
 'use client';
 import '@xyflow/react/dist/style.css';
-import { Background, Controls, ReactFlow, ReactFlowProvider, useReactFlow, useViewport, type NodeMouseHandler } from '@xyflow/react';
+import { Background, Controls, ReactFlow, ReactFlowProvider, useReactFlow, useViewport, type Connection, type Edge, type NodeMouseHandler } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { NODE_WIDTH, StageNode } from './stage-node';
 import { toFlow } from './to-flow';
@@ -15,6 +15,9 @@ interface Props {
   dark: boolean;
   /** Expose the React Flow instance as `window.__gatescopeFlow` (benchmarks only). */
   exposeInstance?: boolean;
+  /** A connection drawn from one node to another (the overview turns it into a prefilled route). */
+  onDraw?(source: ViewNode, target: ViewNode): void;
+  canDraw?(source: ViewNode | undefined, target: ViewNode | undefined): boolean;
 }
 
 /** Stage titles above their columns, following pan and zoom. */
@@ -31,11 +34,20 @@ function StageHeaders({ stages }: { stages: TopologyView['stages'] }) {
   );
 }
 
-function Canvas({ view, selectedId, onSelect, dark, exposeInstance }: Props) {
+function Canvas({ view, selectedId, onSelect, dark, exposeInstance, onDraw, canDraw }: Props) {
   const { nodes, edges } = useMemo(() => toFlow(view, selectedId), [view, selectedId]);
   const flow = useReactFlow();
   const byId = useMemo(() => new Map(view.nodes.map((n) => [n.id, n])), [view]);
   const onNodeClick: NodeMouseHandler = useCallback((_e, n) => onSelect(byId.get(n.id)), [byId, onSelect]);
+  const isValidConnection = useCallback((c: Connection | Edge) => !!canDraw?.(byId.get(c.source), byId.get(c.target)), [byId, canDraw]);
+  const onConnect = useCallback(
+    (c: Connection) => {
+      const s = byId.get(c.source);
+      const t = byId.get(c.target);
+      if (s && t && canDraw?.(s, t)) onDraw?.(s, t);
+    },
+    [byId, canDraw, onDraw],
+  );
 
   // Keyboard: f = fit, + / - = zoom, Escape = close the panel.
   useEffect(() => {
@@ -72,7 +84,9 @@ function Canvas({ view, selectedId, onSelect, dark, exposeInstance }: Props) {
       onNodeClick={onNodeClick}
       onPaneClick={() => onSelect(undefined)}
       nodesDraggable={false}
-      nodesConnectable={false}
+      nodesConnectable={!!onDraw}
+      onConnect={onConnect}
+      isValidConnection={isValidConnection}
       elementsSelectable
       minZoom={0.1}
       maxZoom={2}

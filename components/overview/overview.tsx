@@ -1,6 +1,10 @@
 'use client';
-import { useMemo, useState } from 'react';
-import { useTopicSnapshot } from '@/components/data/use-stream';
+import { useRouter } from 'next/navigation';
+import { useCallback, useMemo, useState } from 'react';
+import { useResources } from '@/components/data/use-resources';
+import { useConnectionState, useTopicSnapshot } from '@/components/data/use-stream';
+import type { KubeObject } from '@/components/resources/kinds';
+import { canDrawRoute, drawRoute } from './draw-route';
 import { TopologyGraph } from '@/components/graph/topology-graph';
 import type { TopologyView, ViewNode } from '@/components/graph/types';
 import { SidePanel } from './side-panel';
@@ -37,6 +41,18 @@ export function Overview() {
   const [filters, setFilters] = useState<Partial<Record<Dim, string>>>({});
   const [search, setSearch] = useState('');
   const [dark, setDark] = useState(false);
+  const [drawError, setDrawError] = useState<string | undefined>();
+  const router = useRouter();
+  const { context } = useConnectionState();
+  const virtualServices = useResources('virtualservices');
+  const onDraw = useCallback(
+    (source: ViewNode, target: ViewNode) => {
+      const r = drawRoute(context ?? '', source, target, data?.nodes ?? [], virtualServices.items as KubeObject[]);
+      if ('error' in r) setDrawError(r.error);
+      else router.push(r.href);
+    },
+    [context, data, virtualServices.items, router],
+  );
 
   const options = useMemo(() => {
     const out: Record<Dim, string[]> = { gateway: [], namespace: [], host: [], protocol: [] };
@@ -94,6 +110,13 @@ export function Overview() {
               <div role="alert" className="m-8 rounded border border-red-300 bg-red-50 p-4 text-red-800">
                 Cannot build the topology: {error}
               </div>
+            ) : drawError ? (
+              <div role="alert" className="m-8 rounded border border-red-300 bg-red-50 p-4 text-red-800">
+                Cannot draw that route: {drawError}{' '}
+                <button type="button" className="underline" onClick={() => setDrawError(undefined)}>
+                  Back to the graph
+                </button>
+              </div>
             ) : !view ? (
               <div className="m-8 animate-pulse text-slate-500">Loading the request path…</div>
             ) : view.nodes.length === 0 ? (
@@ -102,7 +125,7 @@ export function Overview() {
               </div>
             ) : (
               <ProxySyncContext.Provider value={syncBadges}>
-                <TopologyGraph view={view} selectedId={current?.id} onSelect={setSelected} dark={dark} />
+                <TopologyGraph view={view} selectedId={current?.id} onSelect={setSelected} dark={dark} onDraw={onDraw} canDraw={canDrawRoute} />
               </ProxySyncContext.Provider>
             )}
           </div>
