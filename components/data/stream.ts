@@ -11,7 +11,8 @@ export type ConnectionState = { status: 'connecting' | 'open' | 'closed'; since:
 
 export class StreamClient {
   private ws?: WebSocket;
-  private readonly topics = new Map<string, { params?: Record<string, unknown>; listeners: Set<Listener>; version: number }>();
+  /** Per topic: its listeners, the newest version applied, and the newest snapshot (for late subscribers). */
+  private readonly topics = new Map<string, { params?: Record<string, unknown>; listeners: Set<Listener>; version: number; last?: Extract<ServerMessage, { type: 'snapshot' }> }>();
   private readonly stateListeners = new Set<(s: ConnectionState) => void>();
   private attempt = 0;
   private closed = false;
@@ -45,6 +46,14 @@ export class StreamClient {
       this.send({ type: 'subscribe', topic, params });
     }
     t.listeners.add(listener);
+    // A component that subscribes after the topic's snapshot arrived gets it too (the topic is
+    // shared per tab: the server sends the snapshot once, to the first subscriber's subscribe).
+    const entry = t;
+    if (entry.last) {
+      queueMicrotask(() => {
+        if (entry.last && entry.listeners.has(listener) && this.topics.get(topic) === entry) listener(entry.last);
+      });
+    }
     return () => {
       const cur = this.topics.get(topic);
       if (!cur) return;
@@ -90,6 +99,7 @@ export class StreamClient {
       if (msg.type === 'snapshot' || msg.type === 'event') {
         if (msg.version < t.version) return; // never go back in time
         t.version = msg.version;
+        if (msg.type === 'snapshot') t.last = msg;
       }
       for (const l of t.listeners) l(msg);
     };

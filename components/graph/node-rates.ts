@@ -39,6 +39,9 @@ function apply(nodes: Record<string, RateStats>): void {
   for (const id of changed) for (const fn of listeners.get(id) ?? []) fn();
 }
 
+/** Feeds numbers into the store as a `traffic/10` snapshot would (the browser benchmark's tick). */
+export const applyNodeRates = apply;
+
 function ensureSubscribed(): void {
   if (idleTimer) clearTimeout(idleTimer);
   idleTimer = undefined;

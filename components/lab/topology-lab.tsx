@@ -6,6 +6,7 @@
  */
 import { useSearchParams } from 'next/navigation';
 import { Suspense, useEffect, useState } from 'react';
+import { applyNodeRates } from '@/components/graph/node-rates';
 import { TopologyGraph } from '@/components/graph/topology-graph';
 import type { TopologyView, ViewNode } from '@/components/graph/types';
 import { buildTopology } from '@/lib/topology/build';
@@ -32,6 +33,10 @@ function Lab() {
     }, 0);
     return () => clearTimeout(id);
   }, [want]);
+  useEffect(() => {
+    // The benchmark's live-metrics tick: numbers for every node through the per-node store.
+    (window as unknown as Record<string, unknown>).__gatescopeRates = applyNodeRates;
+  }, []);
   if (!built) return <div className="m-8 text-slate-500">Building the synthetic request path…</div>;
   const { view, ms } = built;
   return (
