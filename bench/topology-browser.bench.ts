@@ -44,6 +44,12 @@ const PAN_SCRIPT = `new Promise((resolve) => {
 
 /** One live-metrics tick that changes the numbers of every node, timed to the second frame after it (painted). */
 const TICK_SCRIPT = `(async () => {
+  const frame0 = () => new Promise((r) => requestAnimationFrame(() => r()));
+  // A screenful at zoom 0.25 around the graph's middle, as the notes measured (~370 nodes in view).
+  const ys = window.__gatescopeFlow.getNodes().map((n) => n.position.y).sort((a, b) => a - b);
+  const mid = ys[Math.floor(ys.length / 2)] || 0;
+  window.__gatescopeFlow.setViewport({ x: 20, y: -mid * 0.25 + 450, zoom: 0.25 });
+  for (let i = 0; i < 5; i++) await frame0();
   const ids = [...document.querySelectorAll('[data-testid=topology-node]')].map((e) => e.getAttribute('data-node-id'));
   const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
   const times = [];
