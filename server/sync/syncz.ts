@@ -1,13 +1,13 @@
 /**
  * istiod's `/debug/syncz` answer, read into one row per proxy with the state of each xDS type.
  *
- * Minimal reader owned by server/sync until `lib/sync` lands (then this file adapts its output).
- * Shapes: Istio ≤ 1.14 (`cluster_sent`/`cluster_acked`… per type, no `proxy_type`) and current
+ * The parsing is lib/sync's (`parseSyncz`); this file adapts it to the console's rows. Shapes: Istio ≤ 1.14 (`cluster_sent`/`cluster_acked`… per type, no `proxy_type`) and current
  * (`proxy_type`, and `resources` keyed by type URL with `sent`, `acked`, `sentTime`, `lastError`);
  * see fixtures/PROVENANCE.md. States follow istiod's statusgen and istioctl's table: NACK (istioctl
  * prints ERROR) when `lastError` is set, NOT SENT when nothing was sent, SYNCED when the acked
  * nonce equals the sent one, STALE otherwise. Nonces are compared for equality only.
  */
+import { parseSyncz as readSyncz } from '../../lib/sync/syncz';
 
 export const XDS_TYPES = ['CDS', 'LDS', 'EDS', 'RDS', 'ECDS', 'SDS'] as const;
 export type XdsType = (typeof XDS_TYPES)[number];
@@ -22,7 +22,6 @@ export const TYPE_URLS: Record<XdsType, string> = {
   ECDS: 'type.googleapis.com/envoy.config.core.v3.TypedExtensionConfig',
   SDS: 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret',
 };
-const LEGACY_PREFIX: Partial<Record<XdsType, string>> = { CDS: 'cluster', LDS: 'listener', EDS: 'endpoint', RDS: 'route', ECDS: 'extensionconfig' };
 
 export type XdsState = 'SYNCED' | 'NOT SENT' | 'STALE' | 'NACK';
 
@@ -52,11 +51,6 @@ export interface ProxySync {
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
-function stateOf(sent: string | undefined, acked: string | undefined, error: string | undefined): XdsState {
-  if (error) return 'NACK';
-  if (!sent) return 'NOT SENT';
-  return sent === acked ? 'SYNCED' : 'STALE';
-}
 
 function parseTime(v: unknown): number | undefined {
   const s = str(v);
@@ -65,39 +59,33 @@ function parseTime(v: unknown): number | undefined {
   return Number.isFinite(t) && t > 0 ? t : undefined;
 }
 
-/** Reads one istiod's /debug/syncz JSON. Throws with a message when it is not that shape. */
+/**
+ * Reads one istiod's /debug/syncz JSON (both shapes, through lib/sync's reader, which the CLI
+ * uses too) into the console's rows: per type its state, nonces, send time and NACK error.
+ * Throws with a message when it is not that shape.
+ */
 export function parseSyncz(json: unknown, istiod: string): ProxySync[] {
   if (!Array.isArray(json)) throw new Error('/debug/syncz did not answer a JSON array');
-  const out: ProxySync[] = [];
-  for (const item of json) {
-    if (!item || typeof item !== 'object') continue;
-    const o = item as Record<string, unknown>;
-    const proxy = str(o['proxy']);
-    if (!proxy) continue;
-    const dot = proxy.lastIndexOf('.');
-    const resources = o['resources'] && typeof o['resources'] === 'object' ? (o['resources'] as Record<string, Record<string, unknown> | undefined>) : undefined;
+  return readSyncz(json, { istiod }).map((s) => {
+    const dot = s.proxy.lastIndexOf('.');
     const types: ProxySync['types'] = {};
     for (const t of XDS_TYPES) {
-      const r = resources?.[TYPE_URLS[t]];
-      const legacy = LEGACY_PREFIX[t];
-      const sent = str(r?.['sent']) ?? (legacy ? str(o[`${legacy}_sent`]) : undefined);
-      const acked = str(r?.['acked']) ?? (legacy ? str(o[`${legacy}_acked`]) : undefined);
-      const error = str(r?.['lastError']);
-      if (t === 'SDS' && !r) continue; // shown only when watched
-      types[t] = { state: stateOf(sent, acked, error), sent, acked, sentTime: parseTime(r?.['sentTime']), error };
+      const r = s.resources.find((x) => x.typeUrl === TYPE_URLS[t]);
+      if (!r && t === 'SDS') continue; // shown only when watched
+      const state: XdsState = !r ? 'NOT SENT' : r.state === 'ERROR' ? 'NACK' : r.state === 'IGNORED' ? 'NOT SENT' : r.state;
+      types[t] = { state, sent: r?.sent, acked: r?.acked, sentTime: parseTime(r?.sentTime), error: r?.lastError };
     }
-    out.push({
-      proxy,
-      pod: dot > 0 ? proxy.slice(0, dot) : proxy,
-      namespace: dot > 0 ? proxy.slice(dot + 1) : '',
-      proxyType: str(o['proxy_type']),
-      clusterId: str(o['cluster_id']),
-      istioVersion: str(o['istio_version']),
+    return {
+      proxy: s.proxy,
+      pod: dot > 0 ? s.proxy.slice(0, dot) : s.proxy,
+      namespace: dot > 0 ? s.proxy.slice(dot + 1) : '',
+      proxyType: s.proxyType,
+      clusterId: s.clusterId,
+      istioVersion: s.istiodVersion,
       istiod,
       types,
-    });
-  }
-  return out;
+    };
+  });
 }
 
 /** The newest sentTime of a row (ms), or 0. */
