@@ -1,32 +1,8 @@
-import { expect, test, type APIRequestContext } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { EditorPage } from './pages/editor-page';
-import { getObject, restoreSpec, type Obj } from './support/cluster';
+import { configDumpSplit, getObject, restoreSpec } from './support/cluster';
 
 type Json = Record<string, unknown>;
-
-/** Weights of the weighted route to web-service in the first ingress gateway pod's config_dump. */
-async function configDumpSplit(api: APIRequestContext): Promise<string | undefined> {
-  const pods = ((await (await api.get('/api/resources/pods')).json()) as { items?: Obj[] } | Obj[]) as { items?: Obj[] };
-  const list = Array.isArray(pods) ? (pods as Obj[]) : (pods.items ?? []);
-  const gw = list.find((p) => (p.metadata.labels as Record<string, string> | undefined)?.istio === 'ingressgateway');
-  if (!gw) return undefined;
-  const res = await api.get(`/api/proxies/${gw.metadata.namespace}/${gw.metadata.name}/admin/config_dump`);
-  if (!res.ok()) return undefined;
-  let found: string | undefined;
-  const walk = (v: unknown): void => {
-    if (found || !v || typeof v !== 'object') return;
-    if (Array.isArray(v)) return v.forEach(walk);
-    const o = v as Json;
-    const clusters = (o.weighted_clusters as Json | undefined)?.clusters as Json[] | undefined;
-    if (clusters?.some((c) => String(c.name).includes('web-service'))) {
-      found = clusters.map((c) => `${String(c.name).split('|')[2]}=${String(c.weight)}`).join(',');
-      return;
-    }
-    Object.values(o).forEach(walk);
-  };
-  walk(await res.json());
-  return found;
-}
 
 test('the split slider moves the web-service split to 50/50 through diff, dry-run and apply, and back', async ({ page, request }) => {
   const original = (await getObject(request, 'virtualservices', 'default', 'web-service'))!;

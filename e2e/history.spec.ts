@@ -1,32 +1,8 @@
 import { expect, test, type APIRequestContext } from '@playwright/test';
-import { getObject, restoreSpec, type Obj } from './support/cluster';
+import { configDumpSplit, getObject, restoreSpec } from './support/cluster';
 import { hasKubectl, kubectl } from './support/kubectl';
 
 type Json = Record<string, unknown>;
-
-/** Weights of the weighted route to web-service in the first ingress gateway pod's config_dump (the routing). */
-async function configDumpSplit(api: APIRequestContext): Promise<string | undefined> {
-  const body = (await (await api.get('/api/resources/pods')).json()) as { items?: Obj[] } | Obj[];
-  const list = Array.isArray(body) ? body : (body.items ?? []);
-  const gw = list.find((p) => (p.metadata.labels as Record<string, string> | undefined)?.istio === 'ingressgateway');
-  if (!gw) return undefined;
-  const res = await api.get(`/api/proxies/${gw.metadata.namespace}/${gw.metadata.name}/admin/config_dump`);
-  if (!res.ok()) return undefined;
-  let found: string | undefined;
-  const walk = (v: unknown): void => {
-    if (found || !v || typeof v !== 'object') return;
-    if (Array.isArray(v)) return v.forEach(walk);
-    const o = v as Json;
-    const clusters = (o.weighted_clusters as Json | undefined)?.clusters as Json[] | undefined;
-    if (clusters?.some((c) => String(c.name).includes('web-service'))) {
-      found = clusters.map((c) => `${String(c.name).split('|')[2]}=${String(c.weight)}`).join(',');
-      return;
-    }
-    Object.values(o).forEach(walk);
-  };
-  walk(await res.json());
-  return found;
-}
 
 const weights = async (api: APIRequestContext) => (((await getObject(api, 'virtualservices', 'default', 'web-service'))!.spec!.http as Json[])[2]!.route as Json[]).map((d) => d.weight);
 

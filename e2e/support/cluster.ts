@@ -71,3 +71,27 @@ export function getThroughGateway(path: string, host: string, port = HTTP_NODE_P
     req.end();
   });
 }
+
+/** Weights of the weighted route to web-service in the first ingress gateway pod's config_dump (the routing). */
+export async function configDumpSplit(api: APIRequestContext): Promise<string | undefined> {
+  const body = (await (await api.get('/api/resources/pods')).json()) as { items?: Obj[] } | Obj[];
+  const list = Array.isArray(body) ? body : (body.items ?? []);
+  const gw = list.find((p) => (p.metadata.labels as Record<string, string> | undefined)?.istio === 'ingressgateway');
+  if (!gw) return undefined;
+  const res = await api.get(`/api/proxies/${gw.metadata.namespace}/${gw.metadata.name}/admin/config_dump`);
+  if (!res.ok()) return undefined;
+  let found: string | undefined;
+  const walk = (v: unknown): void => {
+    if (found || !v || typeof v !== 'object') return;
+    if (Array.isArray(v)) return v.forEach(walk);
+    const o = v as Record<string, unknown>;
+    const clusters = (o.weighted_clusters as Record<string, unknown> | undefined)?.clusters as Record<string, unknown>[] | undefined;
+    if (clusters?.some((c) => String(c.name).includes('web-service'))) {
+      found = clusters.map((c) => `${String(c.name).split('|')[2]}=${String(c.weight)}`).join(',');
+      return;
+    }
+    Object.values(o).forEach(walk);
+  };
+  walk(await res.json());
+  return found;
+}
