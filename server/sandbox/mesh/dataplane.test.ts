@@ -219,8 +219,12 @@ describe('route semantics', () => {
     try {
       await until(async () => (await many(40, 4, () => c.http(port(30000), '/', 'fault.example.com'))).some((r) => r.status === 503), 'the fault route');
       const replies = await many(1000, 20, () => c.http(port(30000), '/', 'fault.example.com'));
-      const aborted = replies.filter((r) => r.status === 503).length;
-      expect(replies.filter((r) => r.status !== 503).every((r) => r.status === 200 && r.body.includes('"count"'))).toBe(true);
+      // Count the fault filter's own answers (Envoy's body `fault filter abort`), not every 503: on a
+      // loaded machine an upstream 503 would otherwise pass for an abort.
+      const isAbort = (r: Reply) => r.status === 503 && r.body === 'fault filter abort';
+      const aborted = replies.filter(isAbort).length;
+      const others = replies.filter((r) => !isAbort(r) && !(r.status === 200 && r.body.includes('"count"')));
+      expect(others.length, `not aborted and not served: ${others.slice(0, 5).map((r) => `${r.status} ${r.body.slice(0, 60)}`).join(' | ')}`).toBeLessThanOrEqual(5);
       expect(aborted).toBeGreaterThanOrEqual(250);
       expect(aborted).toBeLessThanOrEqual(350);
     } finally {
