@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gateRequest } from '../auth/http-gate';
 import type { AuthOptions } from '../auth/options';
 import { AuthService } from '../auth/service';
+import { SignInLimiter } from '../auth/sign-in-limit';
 import { topicAuthorizer } from '../auth/topic-gate';
 import { WATCHED_KINDS, type ClusterCache } from '../kube/cache';
 import { ContextCaches } from '../kube/contexts';
@@ -100,6 +101,7 @@ export function createFrontDoor(runtime: Runtime, cache: ClusterCache, opts: Fro
     }
     return topic === 'cluster' ? p.get('cluster') : topic.startsWith('resources/') ? p.get('resources/') : undefined;
   };
+  const signInLimiter = auth?.mode === 'token' ? new SignInLimiter() : undefined;
   const byUser = auth ? topicAuthorizer(auth) : undefined;
   const authorize: HubOptions['authorize'] =
     byUser || contexts
@@ -131,6 +133,7 @@ export function createFrontDoor(runtime: Runtime, cache: ClusterCache, opts: Fro
         void next(req, res);
         return;
       }
+      if (signInLimiter && path === '/api/auth/signin' && req.method === 'POST' && !throttleSignIn(signInLimiter, req, res)) return;
       gateRequest(req, res, auth).then(
         (answered) => (answered ? undefined : next(req, res)),
         (err: unknown) => {
@@ -151,4 +154,21 @@ export function createFrontDoor(runtime: Runtime, cache: ClusterCache, opts: Fro
       contexts?.stop();
     },
   };
+}
+
+/**
+ * Sign-in throttling (../auth/sign-in-limit.ts), keyed by the socket's address: false when the
+ * attempt was answered 429 here; otherwise the attempt's outcome is recorded when it is answered.
+ */
+function throttleSignIn(limiter: SignInLimiter, req: IncomingMessage, res: ServerResponse): boolean {
+  const peer = req.socket.remoteAddress ?? 'unknown';
+  const verdict = limiter.attempt(peer, Date.now());
+  if (!verdict.ok) {
+    res
+      .writeHead(429, { 'content-type': 'application/json', 'retry-after': String(verdict.retryAfterSeconds), 'cache-control': 'no-store' })
+      .end(JSON.stringify({ error: verdict.reason, reason: 'TooManyRequests', code: 429 }));
+    return false;
+  }
+  res.once('finish', () => limiter.record(peer, res.statusCode === 400 || res.statusCode === 401, Date.now()));
+  return true;
 }
