@@ -23,6 +23,7 @@ import { DriftService } from './envoy/drift';
 import { TopologyService } from './topology/service';
 import { startLogs } from './logs/index';
 import { HistoryRecorder } from './history/recorder';
+import { TrafficHistoryService } from './traffic/history';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -40,6 +41,8 @@ export interface ConsoleOptions {
   auth?: FrontDoorOptions['auth'];
   readOnly?: boolean;
   publicUrls?: string[];
+  /** --prometheus-url: traffic history from Istio's standard metrics (server/traffic/history.ts). */
+  prometheusUrl?: string;
 }
 
 export interface RunningConsole {
@@ -105,6 +108,7 @@ export async function startConsole(opts: ConsoleOptions): Promise<RunningConsole
   runtime.services.topology = topology;
   const history = new HistoryRecorder(cache);
   runtime.services.history = history;
+  if (opts.prometheusUrl) runtime.services.trafficHistory = new TrafficHistoryService(opts.prometheusUrl, cache);
   let door: ReturnType<typeof createFrontDoor>;
   try {
     door = createFrontDoor(runtime, cache, { auth: opts.auth, readOnly: opts.readOnly, publicUrls: opts.publicUrls, dev: opts.dev, log });

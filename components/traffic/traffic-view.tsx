@@ -11,6 +11,7 @@ import { cn } from '@/components/ui/cn';
 import type { MeshAccessLog } from '@/lib/logs/mesh-access-log';
 import type { RateStats, RouteSplit, TrafficSnapshot } from '@/lib/traffic/aggregate';
 import { DEST_COLORS, SplitChart } from './split-chart';
+import { HistoryPanel } from './history-panel';
 
 const WINDOWS = [
   { seconds: 60, label: '1 min' },
@@ -171,6 +172,7 @@ export function TrafficView() {
           <div className="mt-4 flex flex-col gap-4">
             {data.routes.length === 0 ? <p className="text-slate-500">No VirtualService route splits traffic between destinations.</p> : data.routes.map((r) => <RouteCard key={r.routeId} split={r} at={data.at} seconds={data.seconds} marks={marks[r.routeId] ?? []} />)}
           </div>
+          <HistoryPanel virtualServices={[...new Set(data.routes.map((r) => r.virtualService))]} />
           {[
             ['Gateway pods', pods],
             ['Routes', routes],

@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { startConsole, StartupError, type RunningConsole } from '../main';
 import { authFlags, AUTH_HELP, AUTH_OPTIONS } from './auth-flags';
 import { readSandboxUsers } from './sandbox-users';
+import { parsePrometheusUrl } from '../traffic/prometheus';
 
 export const summary = 'run the console (and the built-in sandbox when no cluster is given)';
 
@@ -22,6 +23,7 @@ const HELP = `Usage: gatescope start [options]
   --traffic RPS         sandbox: generated requests per second (default 10, 0 = off)
   --sandbox-kubeconfig-out FILE
                         sandbox: also write its kubeconfig here (for kubectl beside the console)
+  --prometheus-url URL  Prometheus holding Istio's standard metrics: traffic history beyond 15 min
   --dev                 run Next in development mode (hot reload)
 ${AUTH_HELP}`;
 
@@ -38,6 +40,7 @@ export async function run(argv: string[]): Promise<number | void> {
       'port-offset': { type: 'string' },
       traffic: { type: 'string' },
       'sandbox-kubeconfig-out': { type: 'string' },
+      'prometheus-url': { type: 'string' },
       dev: { type: 'boolean', default: false },
       ...AUTH_OPTIONS,
       help: { type: 'boolean', short: 'h', default: false },
@@ -59,6 +62,14 @@ export async function run(argv: string[]): Promise<number | void> {
   } catch (err) {
     console.error(`gatescope start: ${(err as Error).message}`);
     return 2;
+  }
+  if (values['prometheus-url'] !== undefined) {
+    try {
+      parsePrometheusUrl(values['prometheus-url']);
+    } catch (err) {
+      console.error(`gatescope start: ${(err as Error).message}`);
+      return 2;
+    }
   }
   const useCluster = !!(values.kubeconfig || values.context || values['in-cluster']);
   let sandbox: { kubeconfigPath: string; apiUrl: string; close(): Promise<void> } | undefined;
@@ -86,6 +97,7 @@ export async function run(argv: string[]): Promise<number | void> {
       inCluster: values['in-cluster'],
       mode: sandbox ? 'sandbox' : 'cluster',
       dev: values.dev,
+      prometheusUrl: values['prometheus-url'],
       ...security,
     });
   } catch (err) {
