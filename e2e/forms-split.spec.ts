@@ -5,6 +5,8 @@ import { configDumpSplit, getObject, restoreSpec } from './support/cluster';
 type Json = Record<string, unknown>;
 
 test('the split slider moves the web-service split to 50/50 through diff, dry-run and apply, and back', async ({ page, request }) => {
+  // Many key presses, each a re-render of the whole form: on a loaded 2-core machine that is slow.
+  test.setTimeout(120_000);
   const original = (await getObject(request, 'virtualservices', 'default', 'web-service'))!;
   const editor = new EditorPage(page);
   try {

@@ -9,7 +9,7 @@ import { useEditor } from './editor-context';
 import { FieldIssues, NumberField, SelectField, TextField, smallButton } from './fields';
 import { getIn, pathString, setIn, type Path } from './object-path';
 import { SPLIT_COLORS, SplitSlider } from './split-slider';
-import { weightsOf } from './split';
+import { weightsOf } from '@/lib/editing/split';
 
 type Json = Record<string, unknown>;
 

@@ -10,7 +10,9 @@ import { useTopicSnapshot } from '@/components/data/use-stream';
 import { cn } from '@/components/ui/cn';
 import type { MeshAccessLog } from '@/lib/logs/mesh-access-log';
 import type { RateStats, RouteSplit, TrafficSnapshot } from '@/lib/traffic/aggregate';
+import { observedSince } from '@/lib/traffic/since-change';
 import { DEST_COLORS, SplitChart } from './split-chart';
+import { SplitEditor } from './split-editor';
 import { HistoryPanel } from './history-panel';
 
 const WINDOWS = [
@@ -41,6 +43,9 @@ function Bar({ parts, testid }: { parts: Array<{ key: string; pct: number; label
 function RouteCard({ split, at, seconds, marks }: { split: RouteSplit; at: number; seconds: number; marks: number[] }) {
   const [ns, vs] = split.virtualService.split('/');
   const name = (d: RouteSplit['destinations'][number]) => `${d.host.replace(/\.svc\.cluster\.local$/, '')}${d.subset ? ` / ${d.subset}` : ''}`;
+  // The split observed after the last configuration change only, while it is inside the window.
+  const lastMark = marks[marks.length - 1];
+  const since = lastMark !== undefined ? observedSince(split, at, seconds, lastMark) : undefined;
   return (
     <section className="rounded border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900" data-testid="split-route" data-route={split.routeId}>
       <div className="flex flex-wrap items-baseline gap-2">
@@ -58,12 +63,30 @@ function RouteCard({ split, at, seconds, marks }: { split: RouteSplit; at: numbe
           its log lines
         </Link>
       </div>
-      <div className="mt-3 grid grid-cols-[90px_1fr] items-center gap-x-3 gap-y-1.5 text-xs">
+      <div className="mt-3 grid grid-cols-[110px_1fr_auto] items-center gap-x-3 gap-y-1.5 text-xs">
         <span className="text-slate-500">Configured</span>
         <Bar testid="configured-bar" parts={split.destinations.map((d) => ({ key: d.id, pct: d.configured, label: d.subset ?? name(d) }))} />
+        <span />
         <span className="text-slate-500">Observed</span>
         {split.n ? <Bar testid="observed-bar" parts={split.destinations.map((d) => ({ key: d.id, pct: d.observed ?? 0, label: d.subset ?? name(d) }))} /> : <span className="text-slate-500">no request in this window</span>}
+        <span className="text-right text-slate-500">{split.n} req</span>
+        {since ? (
+          <>
+            <span className="text-slate-500" title={`Requests from ${new Date(since.from).toLocaleTimeString()} on, the first full second after the console saw the change`}>
+              Since the change
+            </span>
+            {since.n ? (
+              <Bar testid="since-change-bar" parts={split.destinations.map((d, i) => ({ key: d.id, pct: since.destinations[i]?.observed ?? 0, label: d.subset ?? name(d) }))} />
+            ) : (
+              <span className="text-slate-500">no request yet</span>
+            )}
+            <span className="text-right text-slate-500" data-testid="since-change" data-n={since.n} data-observed={since.destinations.map((d) => d.observed ?? '').join('/')}>
+              {since.n} req
+            </span>
+          </>
+        ) : null}
       </div>
+      <SplitEditor routeId={split.routeId} destinations={split.destinations.length} />
       <div className="mt-3">
         <SplitChart split={split} at={at} seconds={seconds} marks={marks} />
       </div>

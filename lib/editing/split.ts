@@ -56,3 +56,34 @@ export function normalize(ws: readonly number[]): number[] {
   }
   return out;
 }
+
+/**
+ * Sets destination `i` to `value` (clamped to 0–100, rounded) and shares the rest of 100 among
+ * the others in proportion to their weights (largest remainder; evenly when they are all 0):
+ * what a per-destination number input does to keep a split of three or more at 100.
+ */
+export function setWeight(ws: readonly number[], i: number, value: number): number[] {
+  if (i < 0 || i >= ws.length || !Number.isFinite(value)) return ws.slice();
+  const v = Math.round(Math.max(0, Math.min(100, value)));
+  if (ws.length === 1) return [100];
+  const shared = shareOut(ws.filter((_, j) => j !== i), 100 - v);
+  const out: number[] = [];
+  let k = 0;
+  for (let j = 0; j < ws.length; j++) out.push(j === i ? v : shared[k++]!);
+  return out;
+}
+
+/** Integers proportional to `ws` summing to `total` (largest remainder; an even share when all are 0). */
+function shareOut(ws: readonly number[], total: number): number[] {
+  const s = sum(ws);
+  const exact = ws.map((w) => (s > 0 ? (Math.max(0, w) * total) / s : total / ws.length));
+  const out = exact.map(Math.floor);
+  let rest = total - sum(out);
+  const order = exact.map((x, j) => [x - Math.floor(x), j] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+  for (const [, j] of order) {
+    if (rest <= 0) break;
+    out[j]!++;
+    rest--;
+  }
+  return out;
+}

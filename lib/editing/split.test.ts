@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boundaries, evenSplit, moveBoundary, normalize, sum, weightsOf } from './split';
+import { boundaries, evenSplit, moveBoundary, normalize, setWeight, sum, weightsOf } from './split';
 
 describe('weighted split arithmetic', () => {
   it('reads a lone destination without a weight as 100 and missing weights of several as 0', () => {
@@ -31,5 +31,25 @@ describe('weighted split arithmetic', () => {
     expect(normalize([60, 30])).toEqual([67, 33]);
     expect(normalize([0, 0])).toEqual([50, 50]);
     expect(sum(normalize([1, 1, 1]))).toBe(100);
+  });
+});
+
+describe('setWeight (a number input per destination)', () => {
+  it('gives the rest to the others in proportion, keeping 100', () => {
+    expect(setWeight([50, 30, 20], 0, 60)).toEqual([60, 24, 16]);
+    expect(setWeight([34, 33, 33], 2, 50)).toEqual([25, 25, 50]);
+    expect(sum(setWeight([34, 33, 33], 1, 7))).toBe(100);
+  });
+
+  it('shares evenly when the others are all 0, and clamps and rounds the value', () => {
+    expect(setWeight([100, 0, 0], 0, 40)).toEqual([40, 30, 30]);
+    expect(setWeight([50, 50], 0, 130)).toEqual([100, 0]);
+    expect(setWeight([50, 50], 1, -4)).toEqual([100, 0]);
+    expect(setWeight([50, 50], 0, 33.6)).toEqual([34, 66]);
+  });
+
+  it('leaves the weights alone for an index or value it cannot use', () => {
+    expect(setWeight([80, 20], 5, 10)).toEqual([80, 20]);
+    expect(setWeight([80, 20], 0, Number.NaN)).toEqual([80, 20]);
   });
 });
