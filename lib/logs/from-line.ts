@@ -8,8 +8,9 @@ import { parseAccessLine } from '../accesslog/parse';
 import { isProxyLogLine, type LogRecord } from './record';
 
 export function recordFromLine(seq: number, pod: string, container: string | undefined, ts: string | undefined, text: string, format?: CompiledFormat): LogRecord {
-  // One object shape for every record (no spreads): this runs once per line.
-  const r: LogRecord = { seq, pod, container, ts, kind: 'access', raw: text, entry: undefined, error: undefined };
+  // One object shape for every record (no spreads, the attribution's ids declared up front so
+  // setting them later changes no shape): this runs once per line.
+  const r: LogRecord = { seq, pod, container, ts, kind: 'access', raw: text, entry: undefined, error: undefined, routeId: undefined, serviceId: undefined, subsetId: undefined };
   if (isProxyLogLine(text)) {
     r.kind = 'proxy';
     return r;

@@ -29,9 +29,9 @@ export interface LogRecord {
   /** For `invalid`: where and why parsing failed. */
   error?: string | undefined;
   /** lib/topology ids of the route, Service and subset that served it, when known. */
-  routeId?: string;
-  serviceId?: string;
-  subsetId?: string;
+  routeId?: string | undefined;
+  serviceId?: string | undefined;
+  subsetId?: string | undefined;
 }
 
 /** `<RFC3339>\t<level>\t` or `<RFC3339> <level> `: an Istio/Envoy component log line. */

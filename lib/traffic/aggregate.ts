@@ -86,8 +86,9 @@ let lastPrefix = '';
 let lastPrefixMs = 0;
 export function isoMillis(s: string | undefined): number | undefined {
   if (!s || s.length < 20 || s.charCodeAt(s.length - 1) !== 90 /* Z */) return undefined;
-  const prefix = s.slice(0, 19);
-  if (prefix !== lastPrefix) {
+  // startsWith: no string is built for the lines of a second already seen.
+  if (lastPrefix === '' || !s.startsWith(lastPrefix)) {
+    const prefix = s.slice(0, 19);
     const ms = Date.parse(`${prefix}Z`);
     if (Number.isNaN(ms) || s.charCodeAt(10) !== 84 /* T */) return undefined;
     lastPrefix = prefix;
@@ -134,11 +135,12 @@ export class TrafficAggregator {
   addEntry(pod: string, e: Omit<AccessLogEntry, 'raw'>, fallbackMs?: number): Attribution | undefined {
     const t = isoMillis(e.startTime) ?? fallbackMs;
     if (t === undefined) return undefined;
-    const a = this.attribute(pod, e);
+    const a = this.index.attributeLine(pod, e.authority, e.routeName, e.upstreamCluster);
     const http = e.protocol !== undefined || e.method !== undefined;
     let keys = this.keys.get(a);
     if (!keys) this.keys.set(a, (keys = keysOf(a)));
-    this.window.add(keys, { t, status: e.responseCode ?? 0, durationMs: e.duration, flags: splitFlags(e.responseFlags), http });
+    // No Sample object and no flag array per line (most lines have no response flag).
+    this.window.addLine(keys, t, e.responseCode ?? 0, e.duration, e.responseFlags === undefined ? undefined : splitFlags(e.responseFlags), http);
     this.counted++;
     return a;
   }

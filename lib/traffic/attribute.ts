@@ -69,6 +69,7 @@ export class RouteIndex {
   readonly routes: IndexedRoute[] = [];
   private readonly memo: Level = new Map();
   private memoSize = 0;
+  private readonly recent = new Array<RecentAttribution | undefined>(RECENT_SLOTS);
 
   constructor(nodes: readonly NodeLike[]) {
     const hosts = new Map<string, string[]>();
@@ -107,6 +108,26 @@ export class RouteIndex {
   }
 
   attribute(f: LineFacts): Attribution {
+    return this.attributeLine(f.pod, f.authority, f.routeName, f.upstreamCluster);
+  }
+
+  /** `attribute` without a LineFacts object, for the per-line path. */
+  attributeLine(pod: string, authority: string | undefined, routeName: string | undefined, upstreamCluster: string | undefined): Attribution {
+    // A small direct-mapped cache first: the lines of a gateway repeat a handful of (cluster,
+    // route, authority, pod) combinations, and comparing four strings is cheaper than hashing
+    // the freshly sliced ones for the maps below. A collision only costs the map lookup.
+    const uc = upstreamCluster ?? '';
+    const rn = routeName ?? '';
+    const au = authority ?? '';
+    const slot = recentSlot(uc, rn, au, pod);
+    const recent = this.recent[slot];
+    if (recent !== undefined && recent.pod === pod && recent.uc === uc && recent.rn === rn && recent.au === au) return recent.a;
+    const a = this.memoized({ pod, authority, routeName, upstreamCluster });
+    this.recent[slot] = { uc, rn, au, pod, a };
+    return a;
+  }
+
+  private memoized(f: LineFacts): Attribution {
     // Nested maps rather than one concatenated key: no string built per line.
     const byCluster = level(this.memo, f.upstreamCluster ?? '');
     const byRoute = level(byCluster, f.routeName ?? '');
@@ -159,6 +180,30 @@ export class RouteIndex {
 }
 
 type Level = Map<string, Level | Attribution>;
+
+interface RecentAttribution {
+  uc: string;
+  rn: string;
+  au: string;
+  pod: string;
+  a: Attribution;
+}
+
+const RECENT_SLOTS = 256;
+
+/**
+ * Slot of a (cluster, route name, authority, pod): lengths and a few characters, where the names
+ * differ (the subset and port of `outbound|80|v1|…`, the authority's ends, the pod name's suffix).
+ */
+function recentSlot(uc: string, rn: string, au: string, pod: string): number {
+  let h = Math.imul(uc.length, 0x9e3779b1) ^ Math.imul(rn.length + 1, 0x85ebca6b) ^ Math.imul(au.length + 3, 0xc2b2ae35) ^ Math.imul(pod.length + 7, 0x27d4eb2f);
+  const ucEnd = uc.length < 18 ? uc.length : 18;
+  for (let i = 9; i < ucEnd; i++) h = Math.imul(h ^ uc.charCodeAt(i), 0x01000193);
+  if (rn.length) h = Math.imul(h ^ rn.charCodeAt(rn.length - 1), 0x01000193);
+  if (au.length) h = Math.imul(h ^ au.charCodeAt(0) ^ (au.charCodeAt(au.length - 1) << 8), 0x01000193);
+  if (pod.length) h = Math.imul(h ^ pod.charCodeAt(pod.length - 1) ^ (pod.charCodeAt(pod.length - 2) << 8), 0x01000193);
+  return (h ^ (h >>> 15)) & (RECENT_SLOTS - 1);
+}
 
 function level(m: Level, key: string): Level {
   let next = m.get(key) as Level | undefined;

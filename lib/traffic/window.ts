@@ -33,7 +33,12 @@ interface Cell {
 interface Slot {
   sec: number;
   cells: Map<string, Cell>;
+  /** The cells of each stable key array seen this second (see `addLine`): one lookup per line. */
+  groups: Map<readonly string[], Cell[]>;
 }
+
+/** Key arrays remembered per second at most (beyond it, lines look their cells up key by key). */
+const MAX_GROUPS = 4_096;
 
 export interface RateStats {
   /** Requests in the window. */
@@ -74,7 +79,20 @@ export class TrafficWindow {
 
   /** Counts one request under every key given (its pod, route, service, subset, edges…). */
   add(keys: readonly string[], s: Sample): void {
-    const sec = Math.floor(s.t / 1000);
+    this.count(keys, false, s.t, s.status, s.durationMs, s.flags, s.http !== false);
+  }
+
+  /**
+   * `add` for the per-line path, without a Sample object: `keys` must be the same array object
+   * every time for the same keys and never change (the aggregator caches one per attribution), so
+   * its cells are looked up once per second instead of once per key and line.
+   */
+  addLine(keys: readonly string[], t: number, status: number, durationMs: number | undefined, flags: readonly string[] | undefined, http: boolean): void {
+    this.count(keys, true, t, status, durationMs, flags, http);
+  }
+
+  private count(keys: readonly string[], stable: boolean, t: number, status: number, durationMs: number | undefined, flags: readonly string[] | undefined, http: boolean): void {
+    const sec = Math.floor(t / 1000);
     if (!Number.isFinite(sec)) return;
     if (sec <= this.latestSec - this.maxSeconds) {
       this.tooOld++;
@@ -84,23 +102,36 @@ export class TrafficWindow {
     if (sec < this.firstSec) this.firstSec = sec;
     const i = ((sec % this.maxSeconds) + this.maxSeconds) % this.maxSeconds;
     let slot = this.slots[i];
-    if (!slot || slot.sec !== sec) this.slots[i] = slot = { sec, cells: new Map() };
-    const is5xx = s.status >= 500 || (s.status === 0 && s.http !== false);
-    for (const k of keys) {
-      let c = slot.cells.get(k);
-      if (!c) slot.cells.set(k, (c = newCell()));
+    if (!slot || slot.sec !== sec) this.slots[i] = slot = { sec, cells: new Map(), groups: new Map() };
+    let cells = stable ? slot.groups.get(keys) : undefined;
+    if (!cells) {
+      cells = new Array<Cell>(keys.length);
+      for (let k = 0; k < keys.length; k++) {
+        let c = slot.cells.get(keys[k]!);
+        if (!c) slot.cells.set(keys[k]!, (c = newCell()));
+        cells[k] = c;
+      }
+      if (stable && slot.groups.size < MAX_GROUPS) slot.groups.set(keys, cells);
+    }
+    const is5xx = status >= 500 || (status === 0 && http);
+    const is4xx = !is5xx && status >= 400 && status < 500;
+    const noResponse = status === 0;
+    const bucket = durationMs === undefined ? -1 : bucketOf(durationMs);
+    const hasFlags = flags !== undefined && flags.length > 0;
+    for (let k = 0; k < cells.length; k++) {
+      const c = cells[k]!;
       c.n++;
       if (is5xx) c.err5xx++;
-      else if (s.status >= 400 && s.status < 500) c.err4xx++;
-      if (s.status === 0) c.noResponse++;
-      if (s.durationMs !== undefined) {
-        c.hist[bucketOf(s.durationMs)]!++;
-        if (s.durationMs < c.min) c.min = s.durationMs;
-        if (s.durationMs > c.max) c.max = s.durationMs;
+      else if (is4xx) c.err4xx++;
+      if (noResponse) c.noResponse++;
+      if (bucket >= 0) {
+        c.hist[bucket]!++;
+        if (durationMs! < c.min) c.min = durationMs!;
+        if (durationMs! > c.max) c.max = durationMs!;
       }
-      if (s.flags?.length) {
+      if (hasFlags) {
         c.flags ??= new Map();
-        for (const f of s.flags) c.flags.set(f, (c.flags.get(f) ?? 0) + 1);
+        for (const f of flags) c.flags.set(f, (c.flags.get(f) ?? 0) + 1);
       }
     }
   }

@@ -7,6 +7,7 @@
  * See server/sandbox/faults.md for the list.
  */
 import type { StoredObject } from '../api/store';
+import { LOAD_LOG_BURST } from './log-burst';
 
 export const FAULT_PREFIX = 'fault.sandbox.gatescope.io/';
 export const FAULT_RESTART = `${FAULT_PREFIX}restart`;
@@ -19,6 +20,8 @@ export interface FaultTarget {
   rotateLog(namespace: string, name: string, container?: string): void;
   cutLogFollows(namespace: string, name: string): number;
   setContainerUnready(namespace: string, name: string, container: string | undefined, unready?: boolean): void;
+  /** Load switch (`load.sandbox.gatescope.io/log-burst`, see log-burst.ts). */
+  logBurst?(namespace: string, name: string, value: string): void;
 }
 
 /**
@@ -41,6 +44,7 @@ export function applyFaultAnnotations(target: FaultTarget, pod: StoredObject, se
     if (changed(FAULT_RESTART)) void target.restartContainer(ns, name).catch(() => {});
     if (changed(FAULT_ROTATE_LOG)) target.rotateLog(ns, name);
     if (changed(FAULT_CUT_LOG_FOLLOWS)) target.cutLogFollows(ns, name);
+    if (changed(LOAD_LOG_BURST)) target.logBurst?.(ns, name, ann[LOAD_LOG_BURST]!);
     const unready = ann[FAULT_UNREADY];
     if ((unready ?? '') !== seen.get(`${FAULT_UNREADY}#state`) || first) {
       seen.set(`${FAULT_UNREADY}#state`, unready ?? '');

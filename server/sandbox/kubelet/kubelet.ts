@@ -30,6 +30,7 @@ import { buildPodStatus } from './pod-status';
 import { containerViews, podKey, START_TIMEOUT_MS, startWithin, type ContainerSpec, type Instance, type PodRuntime, type Slot } from './pod-runtime';
 import { mountVolumes } from './volumes';
 import { applyFaultAnnotations } from './fault-annotations';
+import { LogBursts } from './log-burst';
 import { bindPod, registerNode } from './node';
 
 export const NODE_NAME = 'sandbox-node';
@@ -460,10 +461,20 @@ export class Kubelet {
     this.scheduleStatus(rt.key);
   }
 
+  private readonly bursts = new LogBursts();
+
+  /** Load switch `load.sandbox.gatescope.io/log-burst` (log-burst.ts): the gateway container's log. */
+  logBurst(namespace: string, name: string, value: string): void {
+    const { rt } = this.slotsOf(namespace, name);
+    const container = rt.slots.has('istio-proxy') ? 'istio-proxy' : [...rt.slots.keys()][0]!;
+    this.bursts.start(`${namespace}/${name}`, value, () => (this.closed ? undefined : this.containerLog(namespace, name, container)));
+  }
+
   /** Stops every container (no store writes), releases the pod network. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.bursts.stopAll();
     for (const w of this.watchers) w.stop();
     this.watchers = [];
     if (this.flushTimer) clearImmediate(this.flushTimer);
