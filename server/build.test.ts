@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -44,6 +44,22 @@ describe('build lock (two consoles starting at once build one dist folder once)'
     expect(done).toBe(true);
     expect(logs.join('\n')).not.toMatch(/building the web app/);
     expect(existsSync(lock)).toBe(false);
+  });
+
+  it('GATESCOPE_REUSE_BUILD=1 serves an existing build even when a source is newer, and builds none', async () => {
+    mkdirSync(join(root, '.next-locktest'));
+    writeFileSync(join(root, '.next-locktest', 'BUILD_ID'), 'x');
+    const past = new Date(Date.now() - 60_000);
+    utimesSync(join(root, '.next-locktest', 'BUILD_ID'), past, past); // app/page.tsx is newer: stale
+    const logs: string[] = [];
+    process.env.GATESCOPE_REUSE_BUILD = '1';
+    try {
+      await ensureBuild(root, (s) => logs.push(s), { pollMs: 10, timeoutMs: 1_000 });
+    } finally {
+      delete process.env.GATESCOPE_REUSE_BUILD;
+    }
+    expect(logs).toEqual([]);
+    expect(existsSync(buildLockPath(root))).toBe(false);
   });
 
   it('gives up after its timeout with a message naming the lock', async () => {

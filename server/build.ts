@@ -6,6 +6,10 @@
  * them builds a given dist folder. The builder holds a lock file (`.gatescope/build-<dist>.lock`,
  * created exclusively, holding its pid); the others wait until it is gone, then look again and
  * use the fresh build. A lock whose process is dead is taken over.
+ *
+ * `GATESCOPE_REUSE_BUILD=1`: a console started beside others already serving a dist folder (the
+ * two-context console of e2e/contexts.spec.ts) uses the build they serve as it is, even if a source
+ * changed since, rather than rebuilding it from under them; it builds only when there is none.
  */
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
@@ -93,6 +97,7 @@ export async function ensureBuild(root: string, log: (s: string) => void = conso
   const lock = buildLockPath(root);
   const deadline = Date.now() + (wait.timeoutMs ?? 600_000);
   let told = false;
+  if (process.env.GATESCOPE_REUSE_BUILD === '1' && existsSync(join(root, distDir(), 'BUILD_ID')) && !existsSync(lock)) return;
   for (;;) {
     if (!buildIsStale(root)) return;
     // Waited for another builder that finished: use its build even if a source changed since

@@ -13,16 +13,7 @@ import { attachUpgrade } from './http/upgrade';
 import { createFrontDoor, type FrontDoorOptions } from './http/front-door';
 import { setRuntime, type Runtime } from './runtime';
 import { Hub } from './stream/hub';
-import { publishAnalysis, publishCache } from './stream/publish';
-import { analyze } from '../lib/analysis/analyze';
-import { sortDedupe } from '../lib/analysis/sort';
-import { ClusterCache } from './kube/cache';
-import { EnvoyAdmin } from './envoy/admin';
-import { IstiodSync } from './sync/istiod';
-import { DriftService } from './envoy/drift';
-import { TopologyService } from './topology/service';
-import { startLogs } from './logs/index';
-import { HistoryRecorder } from './history/recorder';
+import { createContextServices } from './context/bundle';
 import { TrafficHistoryService } from './traffic/history';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -94,26 +85,17 @@ export async function startConsole(opts: ConsoleOptions): Promise<RunningConsole
     startedAt: new Date(),
     services: {},
   };
-  const cache = new ClusterCache(kubeConfig);
-  runtime.services.cache = cache;
-  cache.start();
-  // Envoy admin (allow-listed, through pods/portforward) and istiod sync status.
-  const envoy = new EnvoyAdmin(kubeConfig, { audit: log });
-  runtime.services.envoy = envoy;
-  const sync = new IstiodSync(kubeConfig, cache);
-  runtime.services.sync = sync;
-  const drift = new DriftService(envoy, cache);
-  runtime.services.drift = drift;
-  const topology = new TopologyService(cache);
-  runtime.services.topology = topology;
-  const history = new HistoryRecorder(cache);
-  runtime.services.history = history;
+  // The console's own context's services (server/context/bundle.ts; the context picker builds
+  // another context's the same way on first use). The cache starts here, the rest with the hub.
+  const primary = createContextServices(kubeConfig, runtime.context, { log });
+  const { cache, envoy, sync, drift, topology, history } = primary;
+  Object.assign(runtime.services, { cache, envoy, sync, drift, topology, history });
   if (opts.prometheusUrl) runtime.services.trafficHistory = new TrafficHistoryService(opts.prometheusUrl, cache);
   let door: ReturnType<typeof createFrontDoor>;
   try {
     door = createFrontDoor(runtime, cache, { auth: opts.auth, readOnly: opts.readOnly, publicUrls: opts.publicUrls, dev: opts.dev, log });
   } catch (err) {
-    cache.stop();
+    primary.stop();
     throw new StartupError((err as Error).message);
   }
   setRuntime(runtime);
@@ -133,13 +115,8 @@ export async function startConsole(opts: ConsoleOptions): Promise<RunningConsole
   });
   const hub = new Hub({ context: runtime.context, mode: runtime.mode, authorize: door.authorize });
   runtime.services.hub = hub;
-  publishCache(hub, cache);
-  publishAnalysis(hub, cache, (objects) => sortDedupe(analyze(objects as Parameters<typeof analyze>[0], { now: new Date(), includeSuppressed: true })));
-  topology.publish(hub);
-  history.publish(hub);
-  sync.start(hub);
-  const logs = (runtime.services.logs = startLogs(kubeConfig, cache, topology, hub));
-  drift.start(hub, (fn) => sync.onSnapshot(() => fn()));
+  primary.start(hub);
+  runtime.services.logs = primary.logs;
   const wss = attachUpgrade(server, {
     guard,
     onConnection: (ws, req) => hub.accept(ws, door.session(req)),
@@ -165,12 +142,7 @@ export async function startConsole(opts: ConsoleOptions): Promise<RunningConsole
     async close() {
       hub.close();
       wss.close();
-      drift.stop();
-      sync.stop();
-      logs.stop();
-      envoy.close();
-      history.stop();
-      cache.stop();
+      primary.stop();
       door.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -2,9 +2,8 @@
 /**
  * The kubeconfig context, on every screen: a picker when the console can switch (local mode,
  * several contexts), a label otherwise. Choosing a context stores it for this browser (a cookie set
- * by POST /api/contexts) and reloads, so every query and the stream start over against it.
- * Resource lists, editors and writes follow the selected context; views that still serve only
- * the console's own context say so instead of showing the wrong cluster.
+ * by POST /api/contexts) and reloads, so every query and the stream start over against it: every
+ * view then serves the selected context (server/context/registry.ts), whose name this shows.
  */
 import { useEffect, useState } from 'react';
 

@@ -1,10 +1,10 @@
-/** The runtime's history recorder, for route handlers. */
+/** The history recorder of the request's context, for route handlers. */
+import { servicesOf } from '../context/access';
 import { HttpError } from '../kube/runtime-access';
-import { getRuntime } from '../runtime';
 import type { HistoryRecorder } from './recorder';
 
-export function getHistory(): HistoryRecorder {
-  const h = getRuntime().services.history as HistoryRecorder | undefined;
+export function getHistory(req?: Request): HistoryRecorder {
+  const h = servicesOf(req).history;
   if (!h) throw new HttpError(503, 'the history recorder is not running');
   return h;
 }

@@ -6,13 +6,13 @@
  */
 import { listContexts, type ContextInfo } from '../kube/contexts';
 import { getRuntime } from '../runtime';
-import { contextCaches, contextCookie, selectedContext } from './context-select';
+import { contextCookie, contextRegistry, selectedContext } from './context-select';
 import { rejectCrossSite } from './csrf';
 
 export interface ContextsAnswer {
-  /** The context the console was started with: every view serves it. */
+  /** The context the console was started with (served when nothing else is selected). */
   primary: string;
-  /** The context the picker selected (resources, writes and access follow it). */
+  /** The context the picker selected: every view and write follows it. */
   selected: string;
   /** False when the console serves one context only (--auth, in-cluster, a single context). */
   switchable: boolean;
@@ -21,7 +21,7 @@ export interface ContextsAnswer {
 
 export function contextsGet(req: Request): Response {
   const rt = getRuntime();
-  const switchable = !!contextCaches(rt);
+  const switchable = !!contextRegistry(rt);
   const all = listContexts(rt.kubeConfig);
   const answer: ContextsAnswer = {
     primary: rt.context,
@@ -36,11 +36,11 @@ export async function contextsPost(req: Request): Promise<Response> {
   const refused = rejectCrossSite(req);
   if (refused) return refused;
   const rt = getRuntime();
-  const caches = contextCaches(rt);
-  if (!caches) return Response.json({ error: 'this console serves one context only', reason: 'NotSwitchable', code: 409 }, { status: 409 });
+  const contexts = contextRegistry(rt);
+  if (!contexts) return Response.json({ error: 'this console serves one context only', reason: 'NotSwitchable', code: 409 }, { status: 409 });
   const body = (await req.json().catch(() => undefined)) as { context?: unknown } | undefined;
   const name = body?.context;
-  if (typeof name !== 'string' || !caches.has(name)) return Response.json({ error: 'context must name a context of the kubeconfig', reason: 'BadRequest', code: 400 }, { status: 400 });
-  if (name !== rt.context) caches.cache(name); // start watching now, so the page that reloads finds it warming
+  if (typeof name !== 'string' || !contexts.has(name)) return Response.json({ error: 'context must name a context of the kubeconfig', reason: 'BadRequest', code: 400 }, { status: 400 });
+  if (name !== rt.context) contexts.services(name); // start its services now, so the page that reloads finds them warming
   return Response.json({ selected: name }, { headers: { 'set-cookie': contextCookie(name === rt.context ? undefined : name), 'cache-control': 'no-store' } });
 }

@@ -1,8 +1,9 @@
 /**
  * The context picker's seam (local mode): with a kubeconfig of two sandboxes, selecting the other
  * context moves resource reads (REST and stream), writes and access reviews to it, each context
- * has its own cache, and the views still bound to the console's own context refuse to answer
- * (409 / topic error) rather than show the wrong cluster.
+ * has its own cache, and an API or topic served for the console's own context only refuses to
+ * answer (409 / topic error) rather than show the wrong cluster. (That every view follows:
+ * server/context/context-services.test.ts.)
  */
 import { writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
@@ -62,7 +63,8 @@ beforeAll(async () => {
   server = createServer((req, res) => door.handle(req, res, (_q, r) => void r.writeHead(200).end('next')));
   hub = new Hub({ context: 'ctx-a', mode: 'cluster', authorize: door.authorize });
   publishCache(hub, cache);
-  hub.register('topology', { subscribe: (_p, sink) => (sink.snapshot(1, {}), () => {}) });
+  hub.register('topology', { subscribe: (_p, sink) => (sink.snapshot(1, { fake: true }), () => {}) });
+  hub.register('primary-only', { subscribe: (_p, sink) => (sink.snapshot(1, {}), () => {}) });
   attachUpgrade(server, { guard, onConnection: (ws, req) => hub.accept(ws, door.session(req)) });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   guard.port = (server.address() as AddressInfo).port;
@@ -119,25 +121,30 @@ describe('context picker (local mode)', () => {
     expect(posts(b.server.auditLog, markB).map((e) => e.code)).toContain(201);
   });
 
-  it('views bound to the console\'s context refuse to answer for another (409), resource APIs pass', async () => {
-    const topo = await fetch(`${base}/api/topology`, { headers: { cookie } });
-    expect(topo.status).toBe(409);
-    expect((await topo.json()).reason).toBe('ContextNotServed');
-    expect((await fetch(`${base}/api/resources/virtualservices`, { headers: { cookie } })).status).toBe(200);
-    expect((await fetch(`${base}/api/topology`)).status).toBe(200);
+  it('APIs that follow the picker pass the front door, one that does not refuses to answer for another context (409)', async () => {
+    for (const path of ['/api/resources/virtualservices', '/api/topology', '/api/sync', '/api/drift', '/api/logs', '/api/traffic', '/api/history', '/api/history/3', '/api/proxies/istio-system/p/admin/server_info']) {
+      expect((await fetch(`${base}${path}`, { headers: { cookie } })).status, path).toBe(200);
+    }
+    const other = await fetch(`${base}/api/primary-only`, { headers: { cookie } });
+    expect(other.status).toBe(409);
+    expect((await other.json()).reason).toBe('ContextNotServed');
+    expect((await fetch(`${base}/api/primary-only`)).status).toBe(200);
   });
 
-  it('the stream serves resources/<kind> from the selected context and refuses other topics', async () => {
+  it('the stream serves the selected context\'s topics and refuses one its services do not publish', async () => {
     const ws = new WebSocket(`${base.replace('http', 'ws')}/api/stream`, { headers: { origin: base, cookie } });
     const messages: Array<{ type: string; topic?: string; data?: unknown; message?: string }> = [];
     ws.on('message', (d) => messages.push(JSON.parse(String(d))));
     await new Promise((r) => ws.once('open', r));
     ws.send(JSON.stringify({ type: 'subscribe', topic: 'resources/virtualservices' }));
     ws.send(JSON.stringify({ type: 'subscribe', topic: 'topology' }));
+    ws.send(JSON.stringify({ type: 'subscribe', topic: 'primary-only' }));
     await expect
       .poll(() => messages.some((m) => m.type === 'snapshot' && m.topic === 'resources/virtualservices' && (m.data as Array<{ metadata: { name: string } }>).some((o) => o.metadata.name === 'only-in-b')), { timeout: 15_000 })
       .toBe(true);
-    await expect.poll(() => messages.find((m) => m.type === 'error' && m.topic === 'topology')?.message, { timeout: 5_000 }).toMatch(/console's own context \(ctx-a\) only/);
+    // The console's hub has a stand-in; the selected context's topology comes from its own services.
+    await expect.poll(() => messages.some((m) => m.type === 'snapshot' && m.topic === 'topology' && Array.isArray((m.data as { nodes?: unknown }).nodes)), { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => messages.find((m) => m.type === 'error' && m.topic === 'primary-only')?.message, { timeout: 5_000 }).toMatch(/console's own context \(ctx-a\) only/);
     ws.close();
   });
 });

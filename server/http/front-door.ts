@@ -10,11 +10,10 @@ import type { AuthOptions } from '../auth/options';
 import { AuthService } from '../auth/service';
 import { SignInLimiter } from '../auth/sign-in-limit';
 import { topicAuthorizer } from '../auth/topic-gate';
+import { ContextRegistry, type ContextRegistryOptions } from '../context/registry';
 import { WATCHED_KINDS, type ClusterCache } from '../kube/cache';
-import { ContextCaches } from '../kube/contexts';
 import type { Runtime } from '../runtime';
-import type { ClientSession, Hub, HubOptions, TopicGrant, TopicProvider } from '../stream/hub';
-import { publishCache } from '../stream/publish';
+import type { ClientSession, HubOptions, TopicGrant } from '../stream/hub';
 import { CONTEXT_AWARE_APIS, selectedContext } from './context-select';
 import { LOOPBACK_HOSTS } from './guard';
 import { applySecurityHeaders } from './security-headers';
@@ -26,6 +25,8 @@ export interface FrontDoorOptions {
   publicUrls?: string[];
   dev?: boolean;
   log?: (s: string) => void;
+  /** The context picker's other contexts: how their services are built and when idle ones stop (server/context/registry.ts). */
+  contexts?: Omit<ContextRegistryOptions, 'mode' | 'log'>;
 }
 
 export interface FrontDoor {
@@ -39,7 +40,7 @@ export interface FrontDoor {
   /** The identity the hub keeps for this socket. */
   session(req: IncomingMessage): ClientSession | undefined;
   authorize?: HubOptions['authorize'];
-  /** Stops what the front door started (the other contexts' caches). */
+  /** Stops what the front door started (the other contexts' services). */
   close(): void;
 }
 
@@ -85,30 +86,21 @@ export function createFrontDoor(runtime: Runtime, cache: ClusterCache, opts: Fro
       );
     } else log(`gatescope: --auth header: the user comes from ${auth.options.userHeader}, groups from ${auth.options.groupsHeader}; only the authenticating proxy may reach this port`);
   }
-  // The context picker (local mode, several contexts): other contexts' caches, started on demand.
-  let contexts: ContextCaches | undefined;
+  // The context picker (local mode, several contexts): other contexts' services, started on first
+  // use. A session that picked another context gets every topic from that context's own topics.
+  let contexts: ContextRegistry | undefined;
   if (!auth && runtime.kubeConfig.getContexts().length > 1) {
-    contexts = new ContextCaches(runtime.kubeConfig);
+    contexts = new ContextRegistry(runtime.kubeConfig, runtime.context, { ...opts.contexts, mode: runtime.mode, log });
     runtime.services.contexts = contexts;
   }
-  const providers = new Map<string, Map<string, TopicProvider>>();
-  const contextProvider = (name: string, topic: string): TopicProvider | undefined => {
-    let p = providers.get(name);
-    if (!p) {
-      const found = new Map<string, TopicProvider>();
-      publishCache({ register: (t: string, provider: TopicProvider) => found.set(t, provider) } as unknown as Hub, contexts!.cache(name));
-      providers.set(name, (p = found));
-    }
-    return topic === 'cluster' ? p.get('cluster') : topic.startsWith('resources/') ? p.get('resources/') : undefined;
-  };
   const signInLimiter = auth?.mode === 'token' ? new SignInLimiter() : undefined;
   const byUser = auth ? topicAuthorizer(auth) : undefined;
   const authorize: HubOptions['authorize'] =
     byUser || contexts
       ? async (session, topic) => {
           const grant: TopicGrant = {};
-          if (session?.context) {
-            const provider = contextProvider(session.context, topic);
+          if (session?.context && contexts) {
+            const provider = contexts.provider(session.context, topic);
             if (!provider) throw new Error(`"${topic}" is served for the console's own context (${runtime.context}) only, and the context picker selected ${session.context}`);
             grant.provider = provider;
           }

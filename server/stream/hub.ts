@@ -90,7 +90,8 @@ export class Hub {
     return this.clients.size;
   }
 
-  private provider(topic: string): TopicProvider | undefined {
+  /** The provider of a topic: its exact name, else its prefix (`resources/` for `resources/pods`). */
+  provider(topic: string): TopicProvider | undefined {
     const exact = this.providers.get(topic);
     if (exact) return exact;
     const slash = topic.indexOf('/');

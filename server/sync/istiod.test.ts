@@ -136,9 +136,9 @@ describe('IstiodSync: /debug/syncz of every istiod through pods/portforward', ()
     const runtime = { mode: 'sandbox' as const, kubeConfig: kc, context: sb.contextName, server: sb.apiUrl, startedAt: new Date(), services: {} as Record<string, unknown> };
     setRuntime(runtime);
     try {
-      expect((await syncRoute.GET()).status).toBe(503);
+      expect((await syncRoute.GET(new Request('http://127.0.0.1/api/sync'))).status).toBe(503);
       runtime.services.sync = sync;
-      const res = await syncRoute.GET();
+      const res = await syncRoute.GET(new Request('http://127.0.0.1/api/sync'));
       expect(res.status).toBe(200);
       const body = (await res.json()) as SyncSnapshot;
       expect(body.proxies.map((p) => [p.pod, p.types.CDS!.sent])).toEqual([[gateways[0], 'CDS7']]);

@@ -4,6 +4,7 @@
  * pod acknowledging (or rejecting) the new configuration. Dry-runs and failed writes track
  * nothing. Never throws: a console without the sync service still writes.
  */
+import { servicesOf } from '../context/access';
 import { tryGetRuntime } from '../runtime';
 import type { IstiodSync } from './istiod';
 
@@ -16,13 +17,16 @@ export interface TrackedWrite {
 
 /**
  * `appliedAt` is the console's clock taken just before sending the write (see RolloutTracker).
+ * The rollout is tracked by the sync service of the context `req` wrote to (the context picker's).
  * Returns the rollout id, or undefined when nothing is tracked.
  */
-export function trackWrite(result: TrackedWrite, appliedAt: number, label: string): string | undefined {
+export function trackWrite(result: TrackedWrite, appliedAt: number, label: string, req?: Request): string | undefined {
   if ((result.status !== 'applied' && result.status !== 'deleted') || result.dryRun === true) return undefined;
-  const sync = tryGetRuntime()?.services.sync as IstiodSync | undefined;
-  if (!sync || typeof sync.trackRollout !== 'function') return undefined;
+  const rt = tryGetRuntime();
+  if (!rt) return undefined;
   try {
+    const sync: IstiodSync | undefined = servicesOf(req, rt).sync;
+    if (!sync || typeof sync.trackRollout !== 'function') return undefined;
     return sync.trackRollout(appliedAt, label).id;
   } catch {
     return undefined;

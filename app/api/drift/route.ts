@@ -4,9 +4,9 @@ import { getDrift } from '@/server/envoy/drift-access';
 export const dynamic = 'force-dynamic';
 
 /** Per gateway pod: its config_dump compared with the resources (at most 2 s old). */
-export async function GET() {
+export async function GET(req: Request) {
   try {
-    return Response.json(await getDrift().snapshot(2000));
+    return Response.json(await getDrift(req).snapshot(2000));
   } catch (err) {
     return errorResponse(err);
   }

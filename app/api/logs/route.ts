@@ -1,11 +1,11 @@
 import { filterFromParams, matchesFilter } from '@/lib/logs/filter';
-import { logsService } from '@/server/logs/index';
+import { servicesOf } from '@/server/context/access';
 
 export const dynamic = 'force-dynamic';
 
 /** The newest log records of the gateway pods (filters as query parameters, `limit` ≤ 5000) and the followers' status. */
 export function GET(req: Request) {
-  const logs = logsService();
+  const logs = servicesOf(req).logs;
   if (!logs) return Response.json({ error: 'the log followers are not running' }, { status: 503 });
   const q = new URL(req.url).searchParams;
   const filter = filterFromParams(Object.fromEntries(q.entries()));

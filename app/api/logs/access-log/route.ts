@@ -1,4 +1,5 @@
-import { getCache, errorResponse } from '@/server/kube/runtime-access';
+import { cacheOf } from '@/server/auth/request';
+import { errorResponse } from '@/server/kube/runtime-access';
 import { enableAccessLog, previewEnableAccessLog } from '@/server/logs/mesh-access-log-write';
 import { errorJson, mutating } from '@/server/http/resource-writes';
 import { KubeApiError } from '@/server/kube/transport';
@@ -6,9 +7,9 @@ import { KubeApiError } from '@/server/kube/transport';
 export const dynamic = 'force-dynamic';
 
 /** The mesh config's access-log state and the exact change that turns it on. */
-export async function GET() {
+export async function GET(req: Request) {
   try {
-    return Response.json(previewEnableAccessLog(getCache()));
+    return Response.json(previewEnableAccessLog(cacheOf(req)));
   } catch (err) {
     return errorResponse(err);
   }

@@ -28,7 +28,7 @@ export async function POST(req: Request, ctx: Ctx) {
     const appliedAt = Date.now();
     const result = await apply(kc, kind.plural, body.request, { dryRun: dryRunParam(req), signal: req.signal });
     const meta = body.request.draft.metadata as { namespace?: string; name?: string } | undefined;
-    trackWrite(result, appliedAt, `${kind.kind} ${meta?.namespace ?? ''}/${meta?.name ?? ''}`);
+    trackWrite(result, appliedAt, `${kind.kind} ${meta?.namespace ?? ''}/${meta?.name ?? ''}`, req);
     return applyResponse(result);
   });
 }

@@ -1,5 +1,5 @@
 import { mutating } from '@/server/http/resource-writes';
-import { getCache } from '@/server/kube/runtime-access';
+import { cacheOf } from '@/server/auth/request';
 import { restartGatewayPod, rolloutRestartGateway } from '@/server/sync/gateway-actions';
 
 export const dynamic = 'force-dynamic';
@@ -16,8 +16,9 @@ export async function POST(req: Request, ctx: Ctx) {
     const { namespace, pod } = await ctx.params;
     const target = new URL(req.url).searchParams.get('target') ?? 'pod';
     if (target !== 'pod' && target !== 'deployment') return Response.json({ error: 'target must be pod or deployment', reason: 'BadRequest', code: 400 }, { status: 400 });
+    const cache = cacheOf(req);
     const result =
-      target === 'pod' ? await restartGatewayPod(kc, getCache(), namespace, pod, req.signal) : await rolloutRestartGateway(kc, getCache(), namespace, pod, new Date(), req.signal);
+      target === 'pod' ? await restartGatewayPod(kc, cache, namespace, pod, req.signal) : await rolloutRestartGateway(kc, cache, namespace, pod, new Date(), req.signal);
     return Response.json(result);
   });
 }

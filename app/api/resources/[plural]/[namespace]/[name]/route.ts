@@ -32,7 +32,7 @@ export async function PUT(req: Request, ctx: Ctx) {
     const body = await readWriteBody(req, p);
     const appliedAt = Date.now();
     const result = await apply(kc, kind.plural, body.request, { dryRun: dryRunParam(req), rebase: body.rebase, signal: req.signal });
-    trackWrite(result, appliedAt, `${kind.kind} ${p.namespace}/${p.name}`);
+    trackWrite(result, appliedAt, `${kind.kind} ${p.namespace}/${p.name}`, req);
     return applyResponse(result);
   });
 }
@@ -46,7 +46,7 @@ export async function DELETE(req: Request, ctx: Ctx) {
     if (!resourceVersion) throw new HttpError(400, 'resourceVersion is required: gatescope deletes only the version you saw');
     const appliedAt = Date.now();
     const result = await deleteResource(kc, kind.plural, p, { resourceVersion, dryRun: dryRunParam(req), signal: req.signal });
-    trackWrite(result, appliedAt, `${kind.kind} ${p.namespace}/${p.name} (deleted)`);
+    trackWrite(result, appliedAt, `${kind.kind} ${p.namespace}/${p.name} (deleted)`, req);
     return deleteResponse(result);
   });
 }
