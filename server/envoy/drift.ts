@@ -14,28 +14,13 @@ import type { Pod } from '../../lib/kube/core';
 import type { KubeObject } from '../../lib/kube/object';
 import { gatewayPods } from '../../lib/routing/gateway-proxy';
 import { parseConfigDump, type ConfigDumpModel } from '../../lib/envoy/config-dump';
-import { checkDrift, type PodDrift } from '../../lib/envoy/drift';
+import { checkDrift } from '../../lib/envoy/drift';
 import type { ClusterCache } from '../kube/cache';
 import type { Hub } from '../stream/hub';
 import type { AdminClient } from './admin-route';
 
-export interface PodDriftStatus {
-  pod: string;
-  namespace: string;
-  /** When its config_dump was fetched (ms). */
-  fetchedAt?: number;
-  /** The dump's newest `version_info` (istiod's push version it holds). */
-  configVersion?: string;
-  /** Why the dump could not be read. */
-  error?: string;
-  drift?: PodDrift;
-}
-
-export interface DriftSnapshot {
-  version: number;
-  computedAt: number;
-  pods: PodDriftStatus[];
-}
+export type { PodDriftStatus, DriftSnapshot } from '../../lib/sync/snapshot';
+import type { DriftSnapshot, PodDriftStatus } from '../../lib/sync/snapshot';
 
 export interface DriftServiceOptions {
   debounceMs?: number;

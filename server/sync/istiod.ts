@@ -21,24 +21,8 @@ import { RolloutTracker, type RolloutStatus, type RolloutTrackerOptions } from '
 
 export const ISTIOD_DEBUG_PORT = 15014;
 
-export interface IstiodStatus {
-  pod: string;
-  namespace: string;
-  ok: boolean;
-  error?: string;
-  proxies: number;
-}
-
-export interface SyncSnapshot {
-  version: number;
-  /** When the data was fetched (ms). */
-  fetchedAt: number;
-  istiods: IstiodStatus[];
-  proxies: ProxySync[];
-  rollouts: RolloutStatus[];
-  /** Set when no istiod could be asked at all ("no running istiod pod in istio-system (app=istiod)"). */
-  error?: string;
-}
+export type { IstiodStatus, SyncSnapshot } from '../../lib/sync/snapshot';
+import type { IstiodStatus, SyncSnapshot } from '../../lib/sync/snapshot';
 
 export interface IstiodSyncOptions {
   /** Where istiod runs (default istio-system). */

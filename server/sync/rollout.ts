@@ -21,33 +21,8 @@
  */
 import { XDS_TYPES, type ProxySync, type XdsType } from './syncz';
 
-export type RolloutPodState = 'pending' | 'acked' | 'nack' | 'gone';
-
-export interface RolloutPod {
-  proxy: string;
-  pod: string;
-  namespace: string;
-  state: RolloutPodState;
-  /** The NACK's error_detail, with its xDS type. */
-  error?: string;
-  /** When the console first saw the acknowledgement (ms). */
-  ackedAt?: number;
-  /** When the pod left syncz (ms). */
-  goneAt?: number;
-}
-
-export interface RolloutStatus {
-  id: string;
-  /** What was applied, for the UI ("VirtualService default/web"). */
-  label?: string;
-  appliedAt: number;
-  /** Every pod acked (or the rollout timed out: see timedOut). */
-  done: boolean;
-  doneAt?: number;
-  timedOut: boolean;
-  pods: RolloutPod[];
-  counts: Record<RolloutPodState, number>;
-}
+export type { RolloutPodState, RolloutPod, RolloutStatus } from '../../lib/sync/snapshot';
+import type { RolloutPod, RolloutStatus } from '../../lib/sync/snapshot';
 
 export interface RolloutTrackerOptions {
   /** Which proxies count (default: proxy_type router, or a pod name containing "gateway" on old istiods). */

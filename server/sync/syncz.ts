@@ -9,10 +9,8 @@
  */
 import { parseSyncz as readSyncz } from '../../lib/sync/syncz';
 
-export const XDS_TYPES = ['CDS', 'LDS', 'EDS', 'RDS', 'ECDS', 'SDS'] as const;
-export type XdsType = (typeof XDS_TYPES)[number];
-/** The types every table shows (SDS only when a proxy watches it). */
-export const CORE_XDS_TYPES: readonly XdsType[] = ['CDS', 'LDS', 'EDS', 'RDS', 'ECDS'];
+export { XDS_TYPES, CORE_XDS_TYPES, type XdsType, type XdsState, type XdsTypeStatus, type ProxySync } from '../../lib/sync/snapshot';
+import { XDS_TYPES, type ProxySync, type XdsState, type XdsType } from '../../lib/sync/snapshot';
 
 export const TYPE_URLS: Record<XdsType, string> = {
   CDS: 'type.googleapis.com/envoy.config.cluster.v3.Cluster',
@@ -22,32 +20,6 @@ export const TYPE_URLS: Record<XdsType, string> = {
   ECDS: 'type.googleapis.com/envoy.config.core.v3.TypedExtensionConfig',
   SDS: 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret',
 };
-
-export type XdsState = 'SYNCED' | 'NOT SENT' | 'STALE' | 'NACK';
-
-export interface XdsTypeStatus {
-  state: XdsState;
-  sent?: string;
-  acked?: string;
-  /** When istiod sent the last response of this type (ms since epoch; current istiod only). */
-  sentTime?: number;
-  /** Envoy's error_detail of the last NACK. */
-  error?: string;
-}
-
-export interface ProxySync {
-  /** `<pod>.<namespace>`, istiod's proxy id. */
-  proxy: string;
-  pod: string;
-  namespace: string;
-  /** router (gateways), sidecar, waypoint, ztunnel; undefined on Istio ≤ 1.14. */
-  proxyType?: string;
-  clusterId?: string;
-  istioVersion?: string;
-  /** The istiod pod this proxy is connected to. */
-  istiod: string;
-  types: Partial<Record<XdsType, XdsTypeStatus>>;
-}
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
