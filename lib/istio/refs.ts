@@ -148,7 +148,22 @@ export function destinationFQDN(dest: Destination, vsNamespace: string, opts: Me
 export function findServiceByHost(services: readonly Service[], fqdn: string, opts: MeshOptions = {}): Service | undefined {
   const n = parseServiceFQDN(fqdn, opts.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN);
   if (!n) return undefined;
-  return services.find((s) => s.metadata.name === n.name && (s.metadata.namespace ?? '') === n.namespace);
+  return servicesByKey(services).get(`${n.namespace}/${n.name}`);
+}
+
+const servicesByKeyMemo = new WeakMap<readonly Service[], { length: number; byKey: Map<string, Service> }>();
+
+/** Services by `namespace/name` (the first of equal keys, as `find` would), once per array. */
+function servicesByKey(services: readonly Service[]): Map<string, Service> {
+  const hit = servicesByKeyMemo.get(services);
+  if (hit && hit.length === services.length) return hit.byKey;
+  const byKey = new Map<string, Service>();
+  for (const s of services) {
+    const k = `${s.metadata.namespace ?? ''}/${s.metadata.name}`;
+    if (!byKey.has(k)) byKey.set(k, s);
+  }
+  servicesByKeyMemo.set(services, { length: services.length, byKey });
+  return byKey;
 }
 
 /** The Service port with this number. */
@@ -176,27 +191,72 @@ export function clusterName(fqdn: string, port: number, subset?: string): string
 export function podsSelectedByService(service: Service, pods: readonly Pod[]): Pod[] {
   const sel = service.spec?.selector;
   if (!sel || Object.keys(sel).length === 0) return [];
-  const ns = service.metadata.namespace ?? '';
-  return podsInNamespace(pods, ns).filter((p) => matchesLabels(sel, p.metadata.labels));
+  // The pods of the namespace carrying the selector's first label (in array order), then the
+  // whole selector: the same pods, in the same order, as filtering every pod of the namespace.
+  const [k, v] = Object.entries(sel)[0]!;
+  const candidates = podsWithLabel(pods, service.metadata.namespace ?? '', k, v);
+  return candidates.filter((p) => matchesLabels(sel, p.metadata.labels));
 }
 
-const byNamespaceMemo = new WeakMap<readonly Pod[], { length: number; byNs: Map<string, Pod[]> }>();
+const byLabelMemo = new WeakMap<readonly Pod[], { length: number; byLabel: Map<string, Pod[]> }>();
 
-/** The pods of one namespace, from an index built once per pods array. */
-function podsInNamespace(pods: readonly Pod[], ns: string): readonly Pod[] {
-  let hit = byNamespaceMemo.get(pods);
+/** The pods of one namespace with one label, from an index built once per pods array. */
+function podsWithLabel(pods: readonly Pod[], ns: string, key: string, value: string): readonly Pod[] {
+  let hit = byLabelMemo.get(pods);
   if (!hit || hit.length !== pods.length) {
-    const byNs = new Map<string, Pod[]>();
+    const byLabel = new Map<string, Pod[]>();
     for (const p of pods) {
-      const k = p.metadata.namespace ?? '';
-      const list = byNs.get(k);
-      if (list) list.push(p);
-      else byNs.set(k, [p]);
+      const pns = p.metadata.namespace ?? '';
+      for (const [lk, lv] of Object.entries(p.metadata.labels ?? {})) {
+        const k = `${pns}\u0000${lk}\u0000${lv}`;
+        const list = byLabel.get(k);
+        if (list) list.push(p);
+        else byLabel.set(k, [p]);
+      }
     }
-    hit = { length: pods.length, byNs };
-    byNamespaceMemo.set(pods, hit);
+    hit = { length: pods.length, byLabel };
+    byLabelMemo.set(pods, hit);
   }
-  return hit.byNs.get(ns) ?? [];
+  return hit.byLabel.get(`${ns}\u0000${key}\u0000${value}`) ?? [];
+}
+
+const sameLabels = (a: Pod, b: Pod): boolean => {
+  if ((a.metadata.namespace ?? '') !== (b.metadata.namespace ?? '')) return false;
+  const la = a.metadata.labels ?? {};
+  const lb = b.metadata.labels ?? {};
+  const ka = Object.keys(la);
+  return ka.length === Object.keys(lb).length && ka.every((k) => Object.prototype.hasOwnProperty.call(lb, k) && lb[k] === la[k]);
+};
+
+/**
+ * Hands the label index of `prev` on to `next` when `next` is `prev` with a few pods replaced
+ * by pods of the same namespace and labels (a readiness flip, a new IP): the same index, with
+ * the new objects in place of the old ones, instead of indexing every pod again. Anything else
+ * (pods added, removed, relabelled, moved) leaves `next` to be indexed on first use.
+ */
+export function carryPodIndex(prev: readonly Pod[], next: readonly Pod[]): void {
+  const hit = byLabelMemo.get(prev);
+  if (!hit || hit.length !== prev.length || prev.length !== next.length || byLabelMemo.has(next)) return;
+  const changed: number[] = [];
+  for (let i = 0; i < next.length; i++) {
+    if (prev[i] === next[i]) continue;
+    if (changed.length >= 64 || !sameLabels(prev[i]!, next[i]!)) return;
+    changed.push(i);
+  }
+  // An object that is still in `next` elsewhere would keep its place in the index: index afresh.
+  if (changed.some((i) => next.includes(prev[i]!))) return;
+  const byLabel = new Map(hit.byLabel);
+  for (const i of changed) {
+    const before = prev[i]!;
+    const after = next[i]!;
+    const ns = before.metadata.namespace ?? '';
+    for (const [lk, lv] of Object.entries(before.metadata.labels ?? {})) {
+      const k = `${ns}\u0000${lk}\u0000${lv}`;
+      const list = byLabel.get(k);
+      if (list) byLabel.set(k, list.map((p) => (p === before ? after : p)));
+    }
+  }
+  byLabelMemo.set(next, { length: next.length, byLabel });
 }
 
 /** A backend endpoint: a pod with the container port a Service port leads to. */
@@ -277,7 +337,7 @@ export function findDestinationRule(rules: readonly DestinationRule[], fqdn: str
   const domain = lookup.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN;
   const root = lookup.rootNamespace ?? DEFAULT_ROOT_NAMESPACE;
   const client = lookup.clientNamespace;
-  const sorted = sortByCreation(rules).sort((a, b) => Number(!a.spec?.workloadSelector) - Number(!b.spec?.workloadSelector));
+  const inNamespace = destinationRulesByNamespace(rules);
   const ns = (r: DestinationRule) => r.metadata.namespace ?? '';
   const applies = (r: DestinationRule) =>
     !r.spec?.workloadSelector || (ns(r) === client && matchesLabels(r.spec.workloadSelector.matchLabels, lookup.clientLabels));
@@ -294,15 +354,39 @@ export function findDestinationRule(rules: readonly DestinationRule[], fqdn: str
 
   const step1 =
     client !== root
-      ? pick(sorted.filter((r) => ns(r) === client && localTo(r)), 'client-namespace')
-      : pick(sorted.filter((r) => ns(r) === root && privateOnly(r)), 'root-namespace-local');
+      ? pick(inNamespace(client).filter((r) => localTo(r)), 'client-namespace')
+      : pick(inNamespace(root).filter((r) => privateOnly(r)), 'root-namespace-local');
   if (step1) return step1;
-  const exported = (owner: string) => sorted.filter((r) => ns(r) === owner && !privateOnly(r) && isExportedTo(r.spec?.exportTo, owner, client));
+  const exported = (owner: string) => inNamespace(owner).filter((r) => !privateOnly(r) && isExportedTo(r.spec?.exportTo, owner, client));
   if (lookup.serviceNamespace) {
     const step2 = pick(exported(lookup.serviceNamespace), 'service-namespace');
     if (step2) return step2;
   }
   return pick(exported(root), 'root-namespace');
+}
+
+const drByNamespaceMemo = new WeakMap<readonly DestinationRule[], { length: number; byNs: Map<string, DestinationRule[]> }>();
+
+/**
+ * The rules of one namespace in lookup order (those with a `workloadSelector` first, then
+ * creation order), from an index built once per rules array (one lookup per route destination).
+ */
+function destinationRulesByNamespace(rules: readonly DestinationRule[]): (ns: string) => readonly DestinationRule[] {
+  let hit = drByNamespaceMemo.get(rules);
+  if (!hit || hit.length !== rules.length) {
+    const byNs = new Map<string, DestinationRule[]>();
+    const sorted = sortByCreation(rules).sort((a, b) => Number(!a.spec?.workloadSelector) - Number(!b.spec?.workloadSelector));
+    for (const r of sorted) {
+      const k = r.metadata.namespace ?? '';
+      const list = byNs.get(k);
+      if (list) list.push(r);
+      else byNs.set(k, [r]);
+    }
+    hit = { length: rules.length, byNs };
+    drByNamespaceMemo.set(rules, hit);
+  }
+  const byNs = hit.byNs;
+  return (ns) => byNs.get(ns) ?? [];
 }
 
 /** Istio merges same-host rules without selector; a rule with a selector stands alone (the first applicable). */

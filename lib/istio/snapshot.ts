@@ -57,7 +57,11 @@ export function meshSnapshot(objects: Iterable<KubeObject>, opts: MeshOptions = 
 
 /** From the console cache's snapshot (`{ gateways: [...], virtualservices: [...], ... }`). */
 export function meshSnapshotFromPlurals(byPlural: Readonly<Record<string, readonly KubeObject[] | undefined>>, opts: MeshOptions = {}): MeshSnapshot {
-  const list = <T>(p: string) => [...(byPlural[p] ?? [])] as T[];
+  return meshSnapshotFromLists(<T>(p: string) => [...(byPlural[p] ?? [])] as T[], opts);
+}
+
+/** The snapshot from one list per watched plural (`list('virtualservices')`), e.g. lists kept between builds. */
+export function meshSnapshotFromLists(list: <T>(plural: string) => T[], opts: MeshOptions = {}): MeshSnapshot {
   return {
     gateways: list('gateways'),
     virtualServices: list('virtualservices'),

@@ -77,21 +77,39 @@ export function isRouterPod(pod: Pod): boolean {
  * running the proxy in router mode. Sorted by key.
  */
 export function gatewayPods(snapshot: MeshSnapshot): Pod[] {
-  const selective = snapshot.gateways.filter((g) => Object.keys(g.spec?.selector ?? {}).length > 0);
+  const selectors = distinctSelectors(snapshot.gateways);
   return snapshot.pods
-    .filter((p) => isRouterPod(p) || selective.some((g) => gatewaySelectsPod(g, p)))
+    .filter((p) => isRouterPod(p) || selectors.some((sel) => matchesLabels(sel, p.metadata.labels)))
     .sort((a, b) => objectKey(a).localeCompare(objectKey(b)));
+}
+
+const selectorsMemo = new WeakMap<readonly Gateway[], { length: number; selectors: Array<Record<string, string>> }>();
+
+/** The distinct non-empty selectors of the Gateways (many Gateways share one), once per array. */
+function distinctSelectors(gateways: readonly Gateway[]): Array<Record<string, string>> {
+  const hit = selectorsMemo.get(gateways);
+  if (hit && hit.length === gateways.length) return hit.selectors;
+  const seen = new Map<string, Record<string, string>>();
+  for (const g of gateways) {
+    const sel = g.spec?.selector ?? {};
+    if (Object.keys(sel).length === 0) continue;
+    const key = JSON.stringify(Object.entries(sel));
+    if (!seen.has(key)) seen.set(key, sel);
+  }
+  const selectors = [...seen.values()];
+  selectorsMemo.set(gateways, { length: gateways.length, selectors });
+  return selectors;
+}
+
+/** Whether a Service selects a pod: same namespace, a non-empty selector the pod's labels match. */
+export function serviceSelectsPod(s: Service, pod: Pod): boolean {
+  const sel = s.spec?.selector;
+  return (s.metadata.namespace ?? '') === (pod.metadata.namespace ?? '') && !!sel && Object.keys(sel).length > 0 && matchesLabels(sel, pod.metadata.labels);
 }
 
 /** Services that select a pod (same namespace), oldest first. */
 export function servicesSelectingPod(services: readonly Service[], pod: Pod): Service[] {
-  const ns = pod.metadata.namespace ?? '';
-  return sortByCreation(
-    services.filter((s) => {
-      const sel = s.spec?.selector;
-      return (s.metadata.namespace ?? '') === ns && !!sel && Object.keys(sel).length > 0 && matchesLabels(sel, pod.metadata.labels);
-    }),
-  );
+  return sortByCreation(services.filter((s) => serviceSelectsPod(s, pod)));
 }
 
 /**

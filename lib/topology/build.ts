@@ -10,10 +10,11 @@ import { isPodReady, podIP, type Pod, type Service } from '../kube/core';
 import { objectKey } from '../kube/object';
 import { matchesLabels } from '../kube/selector';
 import type { MeshSnapshot } from '../istio/snapshot';
-import { buildGatewayProxy, gatewayPods, servicesSelectingPod, type BoundServer, type GatewayProxy } from '../routing/gateway-proxy';
+import { buildGatewayProxy, gatewayPods, serviceSelectsPod, servicesSelectingPod, type BoundServer, type GatewayProxy } from '../routing/gateway-proxy';
 import { buildRoutingHalf } from './build-routes';
 import { checkConflictingGateways, checkIngressConflicts } from './conflicts';
-import { GraphBuilder } from './graph';
+import { GraphBuilder, GraphRecorder, replay, type GraphSink } from './graph';
+import { createTopologyMemo, sameDeps, type EntryHalf, type TopologyMemo } from './memo';
 import { buildPaths, type EntryPlan, type ServerPlan } from './paths';
 import { CLIENT_ID, ids } from './ids';
 import type { Topology } from './types';
@@ -33,7 +34,7 @@ function serverLabel(b: BoundServer): string {
   return `${b.gateway.metadata.name} · ${b.server.port.protocol}${tls} ${b.port} · ${(b.server.hosts ?? []).join(', ')}`;
 }
 
-function addServerNode(g: GraphBuilder, b: BoundServer): string {
+function addServerNode(g: GraphSink, b: BoundServer): string {
   const id = ids.gatewayServer(b.id);
   const tls = b.server.tls;
   g.node(id, 'gatewayServer', serverLabel(b), {
@@ -53,7 +54,7 @@ function addServerNode(g: GraphBuilder, b: BoundServer): string {
 }
 
 /** TLS credential checks that need the Secrets (only when the snapshot has them). */
-function checkCredentials(g: GraphBuilder, id: string, b: BoundServer, pod: Pod, snapshot: MeshSnapshot): void {
+function checkCredentials(g: GraphSink, id: string, b: BoundServer, pod: Pod, snapshot: MeshSnapshot): void {
   const secrets = snapshot.secrets ?? [];
   if (secrets.length === 0) return;
   const ns = pod.metadata.namespace ?? '';
@@ -67,15 +68,30 @@ function checkCredentials(g: GraphBuilder, id: string, b: BoundServer, pod: Pod,
 }
 
 /**
- * Builds the request-path graph of a snapshot.
+ * Builds the request-path graph of a snapshot. With `memo` (the one the previous build used),
+ * the steps whose inputs are the same objects as last time are replayed, not recomputed: the
+ * result is the same as without it.
  *
  * @example buildTopology(meshSnapshot(cache.objects())).paths.filter((p) => p.broken)
  */
-export function buildTopology(snapshot: MeshSnapshot, opts: TopologyOptions = {}): Topology {
+export function buildTopology(snapshot: MeshSnapshot, opts: TopologyOptions = {}, memo: TopologyMemo = createTopologyMemo()): Topology {
   const g = new GraphBuilder();
   g.node(CLIENT_ID, 'client', 'Client', { kind: 'client' });
 
   const pods = gatewayPods(snapshot);
+  const deps = [snapshot.gateways, snapshot.services, snapshot.nodes, snapshot.secrets, ...pods];
+  if (!memo.entry || !sameDeps(memo.entry.deps, deps)) memo.entry = { deps, value: buildEntryHalf(snapshot, pods) };
+  const entry = memo.entry.value;
+  replay(entry.ops, g);
+
+  const routing = buildRoutingHalf(g, snapshot, entry.servers, memo);
+  checkIngressConflicts(g, snapshot);
+  return g.build(buildPaths(g, entry.entries, entry.servers, routing, opts.maxPaths ?? 5000));
+}
+
+/** Client to Gateway servers: gateway pods, servers, load balancers and NodePorts (reads only the objects in `buildTopology`'s deps). */
+function buildEntryHalf(snapshot: MeshSnapshot, pods: readonly Pod[]): EntryHalf {
+  const g = new GraphRecorder();
   const proxies = new Map<string, GatewayProxy>(pods.map((p) => [objectKey(p), buildGatewayProxy(snapshot, p)]));
   const servers = new Map<string, ServerPlan>();
 
@@ -128,7 +144,7 @@ export function buildTopology(snapshot: MeshSnapshot, opts: TopologyOptions = {}
 
   // Gateway Services: load balancer and NodePort entries.
   const entries: EntryPlan[] = [];
-  const gatewayServices = snapshot.services.filter((s) => pods.some((p) => servicesSelectingPod([s], p).length > 0));
+  const gatewayServices = snapshot.services.filter((s) => pods.some((p) => serviceSelectsPod(s, p)));
   const exposedServers = new Set<string>();
   for (const svc of gatewayServices) entries.push(...serviceEntries(g, snapshot, svc, pods, servers, exposedServers));
 
@@ -149,13 +165,11 @@ export function buildTopology(snapshot: MeshSnapshot, opts: TopologyOptions = {}
   }
 
   checkConflictingGateways(g, servers);
-  const routing = buildRoutingHalf(g, snapshot, servers);
-  checkIngressConflicts(g, snapshot);
-  return g.build(buildPaths(g, entries, servers, routing, opts.maxPaths ?? 5000));
+  return { ops: g.ops, servers, entries, proxies };
 }
 
 function serviceEntries(
-  g: GraphBuilder,
+  g: GraphSink,
   snapshot: MeshSnapshot,
   svc: Service,
   pods: readonly Pod[],

@@ -5,14 +5,14 @@
  */
 import { objectKey, type KubeObject } from '../kube/object';
 import type { MeshSnapshot } from '../istio/snapshot';
-import type { GraphBuilder } from './graph';
+import type { GraphBuilder, GraphSink } from './graph';
 import { ids } from './ids';
 import type { ServerPlan } from './paths';
 
 const bareHost = (h: string) => (h.includes('/') ? h.slice(h.indexOf('/') + 1) : h);
 
 /** IST0145: servers of different Gateways, on the same pods and port, with a host in common. */
-export function checkConflictingGateways(g: GraphBuilder, servers: ReadonlyMap<string, ServerPlan>): void {
+export function checkConflictingGateways(g: GraphSink, servers: ReadonlyMap<string, ServerPlan>): void {
   const byListener = new Map<string, ServerPlan[]>();
   for (const plan of servers.values()) {
     const key = `${[...plan.pods].sort().join(',')}|${plan.bound.port}`;

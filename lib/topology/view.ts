@@ -5,6 +5,8 @@
  * version and every browser gets the same positions.
  */
 import { layoutTopology, type LayoutOptions } from './layout';
+import { cachedLayout, type ViewCache } from './view-cache';
+import { nodeTags } from './view-tags';
 import { STAGE_LABELS, type Stage } from './stages';
 import type { Health, NodeData, Topology, TopologyNode } from './types';
 
@@ -34,6 +36,10 @@ export interface ViewEdge {
   target: string;
   label?: string;
   broken?: boolean;
+  /** The hop's port (Service port, NodePort, listener or pod port), as on the topology edge. */
+  port?: number;
+  /** The subset a route → Service edge sends to. */
+  subset?: string;
 }
 
 export interface TopologyView {
@@ -44,14 +50,10 @@ export interface TopologyView {
   paths: { total: number; broken: number };
 }
 
-type Tags = NonNullable<ViewNode['tags']>;
-type Dim = keyof Tags;
-
 const split = (key: string): { namespace?: string; name: string } => {
   const i = key.indexOf('/');
   return i < 0 ? { name: key } : { namespace: key.slice(0, i), name: key.slice(i + 1) };
 };
-const nsOf = (key: string | undefined) => (key && key.includes('/') ? key.slice(0, key.indexOf('/')) : undefined);
 
 function detailOf(d: NodeData): string | undefined {
   switch (d.kind) {
@@ -105,32 +107,12 @@ function refOf(d: NodeData): ViewNode['ref'] {
   }
 }
 
-/** What a node contributes to the tags of every path through it. */
-function ownTags(d: NodeData): Partial<Record<Dim, string[]>> {
-  switch (d.kind) {
-    case 'gatewayServer':
-      return { gateway: [d.gateway], namespace: [nsOf(d.gateway)!], protocol: [d.protocol], host: d.hosts };
-    case 'gatewayPod':
-      return { namespace: [nsOf(d.pod)!] };
-    case 'virtualService':
-      return { namespace: [nsOf(d.virtualService)!], host: d.hosts };
-    case 'route':
-      return { namespace: [nsOf(d.virtualService)!] };
-    case 'service':
-      return d.service ? { namespace: [nsOf(d.service)!] } : {};
-    case 'pod':
-      return { namespace: [nsOf(d.pod)!] };
-    default:
-      return {};
-  }
-}
-
-function add(target: Map<Dim, Set<string>>, from: Partial<Record<Dim, string[]>>): void {
-  for (const [dim, values] of Object.entries(from) as Array<[Dim, string[]]>) {
-    let set = target.get(dim);
-    if (!set) target.set(dim, (set = new Set()));
-    for (const v of values) if (v) set.add(v);
-  }
+/** Whether last view's node stands for this node unchanged (what `toViewNode` reads). */
+function sameViewNode(prev: ViewNode, n: TopologyNode, tags: ViewNode['tags'], pos: { x: number; y: number }): boolean {
+  if (prev.data !== (n.data as unknown) || prev.label !== n.label || prev.stage !== n.stage || prev.health !== n.health) return false;
+  if (prev.tags !== tags || prev.x !== pos.x || prev.y !== pos.y || prev.warnings.length !== n.warnings.length) return false;
+  for (let i = 0; i < n.warnings.length; i++) if (prev.warnings[i] !== n.warnings[i]) return false;
+  return true;
 }
 
 /**
@@ -138,26 +120,17 @@ function add(target: Map<Dim, Set<string>>, from: Partial<Record<Dim, string[]>>
  *
  * @example toTopologyView(buildTopology(snapshot)).nodes.find((n) => n.stage === 'route')?.detail
  */
-export function toTopologyView(t: Topology, layout: LayoutOptions = {}): TopologyView {
+export function toTopologyView(t: Topology, layout: LayoutOptions = {}, cache?: ViewCache): TopologyView {
   const byId = new Map<string, TopologyNode>(t.nodes.map((n) => [n.id, n]));
-  const { positions, columns } = layoutTopology(t.nodes, t.edges, { rowHeight: 64, columnWidth: 216, ...layout });
+  const layoutOpts = { rowHeight: 64, columnWidth: 272, ...layout };
+  // With a cache (IncrementalTopology), an unchanged graph shape keeps its positions.
+  const { positions, columns } = cache ? cachedLayout(cache.layout, t.nodes, t.edges, layoutOpts) : layoutTopology(t.nodes, t.edges, layoutOpts);
 
-  // Tags: every node on a path gets the union of what that path's nodes contribute.
-  const tags = new Map<string, Map<Dim, Set<string>>>();
+  // Tags: every node on a path gets the union of what that path's nodes contribute (view-tags.ts).
+  const tags = nodeTags(t, byId, cache?.tags);
   const brokenAt = new Set<string>();
   let broken = 0;
   for (const p of t.paths) {
-    const pathTags = new Map<Dim, Set<string>>();
-    for (const id of p.nodes) {
-      const n = byId.get(id);
-      if (n) add(pathTags, ownTags(n.data));
-    }
-    const flat = Object.fromEntries([...pathTags].map(([k, v]) => [k, [...v]])) as Partial<Record<Dim, string[]>>;
-    for (const id of p.nodes) {
-      let mine = tags.get(id);
-      if (!mine) tags.set(id, (mine = new Map()));
-      add(mine, flat);
-    }
     if (p.broken) {
       broken++;
       brokenAt.add(p.broken.node);
@@ -165,11 +138,21 @@ export function toTopologyView(t: Topology, layout: LayoutOptions = {}): Topolog
   }
 
   const nodes: ViewNode[] = t.nodes.map((n) => {
-    const mine = tags.get(n.id) ?? new Map<Dim, Set<string>>();
-    add(mine, ownTags(n.data));
-    const tagObj: Tags = {};
-    for (const [dim, set] of mine) if (set.size) tagObj[dim] = [...set].sort();
+    const tagObj = tags.get(n.id)!;
     const pos = positions[n.id] ?? { x: 0, y: 0 };
+    // With a cache: the same node (same data object, label, health, warnings, tags, place) keeps last view's object.
+    const prev = cache?.nodes.get(n.id);
+    if (prev && sameViewNode(prev, n, tagObj, pos)) return prev;
+    const view = toViewNode(n, tagObj, pos);
+    cache?.nodes.set(n.id, view);
+    return view;
+  });
+  if (cache && cache.nodes.size > nodes.length) {
+    const live = new Set(nodes.map((n) => n.id));
+    for (const id of cache.nodes.keys()) if (!live.has(id)) cache.nodes.delete(id);
+  }
+
+  function toViewNode(n: TopologyNode, tagObj: NonNullable<ViewNode['tags']>, pos: { x: number; y: number }): ViewNode {
     const detail = detailOf(n.data);
     const ref = refOf(n.data);
     return {
@@ -185,13 +168,21 @@ export function toTopologyView(t: Topology, layout: LayoutOptions = {}): Topolog
       tags: tagObj,
       ...(ref ? { ref } : {}),
     };
-  });
+  }
 
   const edges: ViewEdge[] = t.edges.map((e) => {
     const label = e.data.weight !== undefined && e.data.weight < 100 ? `${e.data.weight}%` : e.data.port !== undefined ? `:${e.data.port}` : undefined;
     const target = byId.get(e.target);
     const isBroken = brokenAt.has(e.target) && target?.health === 'error';
-    return { id: e.id, source: e.source, target: e.target, ...(label ? { label } : {}), ...(isBroken ? { broken: true } : {}) };
+    return {
+      id: e.id,
+      source: e.source,
+      target: e.target,
+      ...(label ? { label } : {}),
+      ...(isBroken ? { broken: true } : {}),
+      ...(e.data.port !== undefined ? { port: e.data.port } : {}),
+      ...(e.data.subset ? { subset: e.data.subset } : {}),
+    };
   });
 
   const stages = (Object.entries(columns) as Array<[Stage, number]>).sort((a, b) => a[1] - b[1]).map(([stage, x]) => ({ stage, title: STAGE_LABELS[stage], x }));

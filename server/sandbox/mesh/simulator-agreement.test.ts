@@ -20,21 +20,10 @@ import { simulateRequest, type SimRequest, type SimResult } from '../../../lib/r
 import { DATA_PLANE_PORTS, findFreePortOffset, startSandbox, type RunningSandbox } from '../start';
 import { createDataPlane } from './data-plane';
 import { ClusterClient, until } from './test-support/cluster-client';
+import { prng as seeded } from '../../../lib/accesslog/test-support';
 
 const N = 1000;
 const CONCURRENCY = 6;
-
-/** mulberry32: a small seeded PRNG, so a failing run can be replayed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEED = Number(process.env.GATESCOPE_CROSSCHECK_SEED ?? 20261205);
 
