@@ -5,6 +5,8 @@
  *  - frame rate during a 3 s scripted pan (setViewport every animation frame; the method of
  *    ../shared/notes/performance.md §1), mean fps and frames over 50 ms; targets ≥ 55 fps at 1,000
  *    and ≥ 50 at 5,000;
+ *  - a live-metrics tick that changes every rendered node and edge (edge rates: dash, colour), and
+ *    the pan again with every edge animated (components/graph/flow-edge.tsx);
  *  - build + layout of the graph inside the tab (lib/topology in the browser; the console does it
  *    on the server).
  * Starts its own console (`gatescope start --port 3400`, building the app first when stale).
@@ -67,6 +69,29 @@ const TICK_SCRIPT = `(async () => {
   return { median: times[3], nodes: ids.length };
 })()`;
 
+/** The tick of TICK_SCRIPT, plus numbers on every rendered edge (which then animate). */
+const EDGE_TICK_SCRIPT = `(async () => {
+  const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
+  const nodeIds = [...document.querySelectorAll('[data-testid=topology-node]')].map((e) => e.getAttribute('data-node-id'));
+  const edgeIds = [...document.querySelectorAll('.react-flow__edge')].map((e) => e.getAttribute('data-id'));
+  const times = [];
+  for (let k = 0; k < 7; k++) {
+    const nodes = {};
+    for (const id of nodeIds) nodes[id] = { rps: Math.round(Math.random() * 1000) / 10 + k, errorPct: Math.random() * 5, p95: 5 + Math.random() * 50, n: 10 };
+    const edges = {};
+    for (const id of edgeIds) edges[id] = { rps: Math.round(Math.random() * 1000) / 10 + k, errorPct: Math.random() * 8, clientErrorPct: 0, n: 10 };
+    await frame();
+    const t0 = performance.now();
+    window.__gatescopeRates(nodes);
+    window.__gatescopeEdgeRates(edges);
+    await frame();
+    await frame();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return { median: times[3], nodes: nodeIds.length, edges: edgeIds.length };
+})()`;
+
 const server = spawn(process.execPath, ['bin/gatescope.mjs', 'start', '--port', String(PORT), '--port-offset', '16000', '--traffic', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
 await new Promise<void>((resolve, reject) => {
   const timer = setTimeout(() => reject(new Error('the console did not start within 5 min')), 300_000);
@@ -107,6 +132,12 @@ try {
     figure(`overview pan frame rate, ${nodes} nodes (Chromium, headless)`, pan.fps, 'fps', { better: 'higher', target });
     figure(`overview pan frames > 50 ms, ${nodes} nodes`, pan.long, 'frames', { better: 'lower' });
     figure(`topology build + layout in the browser, ${nodes} nodes`, buildMs, 'ms', { better: 'lower' });
+    // Live edges: every rendered edge gets numbers (colour, width, a moving dash), then the pan again.
+    const edgeTick = (await page.evaluate(EDGE_TICK_SCRIPT)) as { median: number; nodes: number; edges: number };
+    figure(`live-metrics tick updating every rendered node and edge (${edgeTick.nodes} nodes, ${edgeTick.edges} edges in view), ${nodes} nodes`, edgeTick.median, 'ms', { better: 'lower', target: 50 });
+    const livePan = (await page.evaluate(PAN_SCRIPT)) as { fps: number; long: number; worst: number };
+    console.log(`~${want}: pan with live edges ${livePan.fps.toFixed(1)} fps, ${livePan.long} frames > 50 ms, worst ${livePan.worst.toFixed(0)} ms`);
+    figure(`overview pan frame rate with every rendered edge animated, ${nodes} nodes (Chromium, headless)`, livePan.fps, 'fps', { better: 'higher', target });
     await page.close();
   }
 } finally {

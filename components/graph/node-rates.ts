@@ -5,9 +5,8 @@
  * a tick re-renders only the nodes whose numbers changed (the React Flow node array is untouched).
  */
 import { useSyncExternalStore } from 'react';
-import type { ServerMessage } from '@/lib/stream/protocol';
 import type { RateStats } from '@/lib/traffic/window';
-import { getStreamClient } from '@/components/data/stream';
+import { keyedTopicStore } from '@/components/data/keyed-topic-store';
 
 export interface NodeRate {
   rps: number;
@@ -17,9 +16,11 @@ export interface NodeRate {
 
 const TOPIC = 'traffic/10';
 const rates = new Map<string, NodeRate>();
-const listeners = new Map<string, Set<() => void>>();
-let unsubscribe: (() => void) | undefined;
-let idleTimer: ReturnType<typeof setTimeout> | undefined;
+const store = keyedTopicStore({
+  topic: TOPIC,
+  onSnapshot: (data) => apply(((data as { nodes?: Record<string, RateStats> }).nodes ?? {}) as Record<string, RateStats>),
+  onIdle: () => rates.clear(),
+});
 
 function apply(nodes: Record<string, RateStats>): void {
   const changed: string[] = [];
@@ -36,47 +37,16 @@ function apply(nodes: Record<string, RateStats>): void {
       changed.push(id);
     }
   }
-  for (const id of changed) for (const fn of listeners.get(id) ?? []) fn();
+  store.notify(changed);
 }
 
 /** Feeds numbers into the store as a `traffic/10` snapshot would (the browser benchmark's tick). */
 export const applyNodeRates = apply;
 
-function ensureSubscribed(): void {
-  if (idleTimer) clearTimeout(idleTimer);
-  idleTimer = undefined;
-  if (unsubscribe) return;
-  unsubscribe = getStreamClient().subscribe(TOPIC, (msg: ServerMessage) => {
-    if (msg.type === 'snapshot') apply(((msg.data as { nodes?: Record<string, RateStats> }).nodes ?? {}) as Record<string, RateStats>);
-  });
-}
-
-function subscribe(id: string, fn: () => void): () => void {
-  let set = listeners.get(id);
-  if (!set) listeners.set(id, (set = new Set()));
-  set.add(fn);
-  ensureSubscribed();
-  return () => {
-    set.delete(fn);
-    if (set.size === 0) listeners.delete(id);
-    if (listeners.size === 0 && !idleTimer) {
-      // Keep the subscription across quick re-mounts (filters, layout changes).
-      idleTimer = setTimeout(() => {
-        idleTimer = undefined;
-        if (listeners.size === 0) {
-          unsubscribe?.();
-          unsubscribe = undefined;
-          rates.clear();
-        }
-      }, 2_000);
-    }
-  };
-}
-
 /** The live rate of one node (undefined while no request reached it in the window). */
 export function useNodeRate(id: string): NodeRate | undefined {
   return useSyncExternalStore(
-    (fn) => subscribe(id, fn),
+    (fn) => store.subscribe(id, fn),
     () => rates.get(id),
     () => undefined,
   );

@@ -6,7 +6,7 @@ import { ProxySyncBadge } from '@/components/sync/proxy-sync-badge';
 import { NodeRateBadge } from './node-rate';
 import type { ViewNode } from './types';
 
-/** Width of a node in flow units (lib/topology/view lays columns out 216 apart). */
+/** Width of a node in flow units (lib/topology/view lays columns out 272 apart: 88 between nodes for edge labels). */
 export const NODE_WIDTH = 184;
 
 export type StageFlowNode = Node<{ view: ViewNode; selected?: boolean }, 'stage'>;

@@ -1,4 +1,6 @@
-import { MarkerType, type Edge } from '@xyflow/react';
+import { MarkerType } from '@xyflow/react';
+import { parallelBends } from '@/lib/topology/edge-labels';
+import type { FlowEdge } from './flow-edge';
 import type { StageFlowNode } from './stage-node';
 import type { TopologyView } from './types';
 
@@ -6,7 +8,7 @@ import type { TopologyView } from './types';
 /** Above this many edges, edge labels (an SVG rect + text each) are left out: they cost frames while panning. */
 export const EDGE_LABEL_LIMIT = 400;
 
-export function toFlow(view: TopologyView, selectedId?: string): { nodes: StageFlowNode[]; edges: Edge[] } {
+export function toFlow(view: TopologyView, selectedId?: string): { nodes: StageFlowNode[]; edges: FlowEdge[] } {
   const labels = view.edges.length <= EDGE_LABEL_LIMIT;
   const nodes: StageFlowNode[] = view.nodes.map((n) => ({
     id: n.id,
@@ -17,17 +19,19 @@ export function toFlow(view: TopologyView, selectedId?: string): { nodes: StageF
     draggable: false,
     connectable: false,
   }));
-  const edges: Edge[] = view.edges.map((e) => ({
+  const bends = parallelBends(view.edges);
+  const edges: FlowEdge[] = view.edges.map((e) => ({
     id: e.id,
     source: e.source,
     target: e.target,
     label: labels ? e.label : undefined,
-    type: 'default',
+    // Live traffic drawn by components/graph/flow-edge.tsx (a bezier like React Flow's default).
+    type: 'flow',
     animated: false,
     markerEnd: { type: MarkerType.ArrowClosed, width: 14, height: 14 },
     style: e.broken ? { stroke: '#dc2626', strokeDasharray: '4 3' } : { stroke: '#94a3b8' },
     labelStyle: { fontSize: 11, fontFamily: 'ui-monospace, monospace' },
-    data: { broken: !!e.broken },
+    data: { broken: !!e.broken, labels, bend: bends.get(e.id) ?? 0 },
   }));
   return { nodes, edges };
 }

@@ -1,12 +1,17 @@
 'use client';
 import '@xyflow/react/dist/style.css';
-import { Background, Controls, ReactFlow, ReactFlowProvider, useReactFlow, useViewport, type Connection, type Edge, type NodeMouseHandler } from '@xyflow/react';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { Background, Controls, Panel, ReactFlow, ReactFlowProvider, useReactFlow, useViewport, type Connection, type Edge, type EdgeMouseHandler, type NodeMouseHandler } from '@xyflow/react';
+import { useCallback, useEffect, useMemo } from 'react';
+import { edgeLogsHref } from '@/lib/topology/edge-logs';
+import { ERROR_THRESHOLDS } from '@/lib/topology/edge-rates';
+import { currentEdgeIndex, setEdgeRateViews } from './edge-rates';
+import { FlowEdgeComponent, LEVEL_COLOUR } from './flow-edge';
 import { NODE_WIDTH, StageNode } from './stage-node';
-import { toFlow } from './to-flow';
+import { EDGE_LABEL_LIMIT, toFlow } from './to-flow';
 import type { TopologyView, ViewNode } from './types';
 
 const nodeTypes = { stage: StageNode };
+const edgeTypes = { flow: FlowEdgeComponent };
 
 interface Props {
   view: TopologyView;
@@ -18,6 +23,10 @@ interface Props {
   /** A connection drawn from one node to another (the overview turns it into a prefilled route). */
   onDraw?(source: ViewNode, target: ViewNode): void;
   canDraw?(source: ViewNode | undefined, target: ViewNode | undefined): boolean;
+  /** The unfiltered topology the edge rates are computed on (default: `view`). */
+  rateView?: TopologyView;
+  /** An edge was clicked: `href` is the Logs page filtered to its lines. */
+  onEdgeOpen?(href: string, edgeId: string): void;
 }
 
 /** Stage titles above their columns, following pan and zoom. */
@@ -34,8 +43,42 @@ function StageHeaders({ stages }: { stages: TopologyView['stages'] }) {
   );
 }
 
-function Canvas({ view, selectedId, onSelect, dark, exposeInstance, onDraw, canDraw }: Props) {
+/** What the edges' colour, dash and numbers mean. */
+function EdgeLegend() {
+  const swatch = (colour: string, text: string) => (
+    <span className="flex items-center gap-1">
+      <svg width="18" height="6" aria-hidden>
+        <line x1="1" y1="3" x2="17" y2="3" stroke={colour} strokeWidth="3" strokeDasharray="5 3" />
+      </svg>
+      {text}
+    </span>
+  );
+  return (
+    <div
+      className="flex flex-wrap items-center gap-x-3 gap-y-1 rounded border border-slate-200 bg-white/90 px-2 py-1 text-[11px] text-slate-600 shadow-sm dark:border-slate-700 dark:bg-slate-900/90 dark:text-slate-300"
+      data-testid="edge-legend"
+    >
+      <span className="font-medium">Edges · req/s over the last 10 s, 5xx share:</span>
+      {swatch(LEVEL_COLOUR.ok, `< ${ERROR_THRESHOLDS.warn}%`)}
+      {swatch(LEVEL_COLOUR.warn, `${ERROR_THRESHOLDS.warn}–${ERROR_THRESHOLDS.fail}%`)}
+      {swatch(LEVEL_COLOUR.fail, `> ${ERROR_THRESHOLDS.fail}%`)}
+      <span>faster dash = more req/s · ≈ shared out · click an edge for its log lines</span>
+    </div>
+  );
+}
+
+function Canvas({ view, selectedId, onSelect, dark, exposeInstance, onDraw, canDraw, rateView, onEdgeOpen }: Props) {
   const { nodes, edges } = useMemo(() => toFlow(view, selectedId), [view, selectedId]);
+  // Edge rates: computed on the whole topology, drawn on the edges shown (edge-rates.ts).
+  useEffect(() => setEdgeRateViews(rateView ?? view, view, view.edges.length <= EDGE_LABEL_LIMIT), [rateView, view]);
+  const onEdgeClick: EdgeMouseHandler = useCallback(
+    (_e, edge) => {
+      const index = currentEdgeIndex();
+      const href = index ? edgeLogsHref(index, edge.id) : undefined;
+      if (href) onEdgeOpen?.(href, edge.id);
+    },
+    [onEdgeOpen],
+  );
   const flow = useReactFlow();
   const byId = useMemo(() => new Map(view.nodes.map((n) => [n.id, n])), [view]);
   const onNodeClick: NodeMouseHandler = useCallback((_e, n) => onSelect(byId.get(n.id)), [byId, onSelect]);
@@ -81,7 +124,9 @@ function Canvas({ view, selectedId, onSelect, dark, exposeInstance, onDraw, canD
       nodes={nodes}
       edges={edges}
       nodeTypes={nodeTypes}
+      edgeTypes={edgeTypes}
       onNodeClick={onNodeClick}
+      onEdgeClick={onEdgeOpen ? onEdgeClick : undefined}
       onPaneClick={() => onSelect(undefined)}
       nodesDraggable={false}
       nodesConnectable={!!onDraw}
@@ -98,6 +143,9 @@ function Canvas({ view, selectedId, onSelect, dark, exposeInstance, onDraw, canD
       <StageHeaders stages={view.stages} />
       <Background gap={24} size={1} />
       <Controls showInteractive={false} />
+      <Panel position="bottom-right">
+        <EdgeLegend />
+      </Panel>
     </ReactFlow>
   );
 }

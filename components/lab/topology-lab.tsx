@@ -6,6 +6,7 @@
  */
 import { useSearchParams } from 'next/navigation';
 import { Suspense, useEffect, useState } from 'react';
+import { applyEdgeRates } from '@/components/graph/edge-rates';
 import { applyNodeRates } from '@/components/graph/node-rates';
 import { TopologyGraph } from '@/components/graph/topology-graph';
 import type { TopologyView, ViewNode } from '@/components/graph/types';
@@ -36,6 +37,7 @@ function Lab() {
   useEffect(() => {
     // The benchmark's live-metrics tick: numbers for every node through the per-node store.
     (window as unknown as Record<string, unknown>).__gatescopeRates = applyNodeRates;
+    (window as unknown as Record<string, unknown>).__gatescopeEdgeRates = applyEdgeRates;
   }, []);
   if (!built) return <div className="m-8 text-slate-500">Building the synthetic request path…</div>;
   const { view, ms } = built;

@@ -15,6 +15,26 @@ const STATUS_STYLE: Record<string, string> = {
 
 const input = 'rounded border border-slate-300 bg-transparent px-2 py-1 dark:border-slate-700';
 
+/** Filters set from elsewhere (an overview edge's link, `/logs?route=…&subset=…`): shown as removable chips. */
+const SCOPES: Array<{ key: 'virtualService' | 'routeId' | 'serviceId' | 'subsetId'; title: string; show(v: string): string }> = [
+  { key: 'virtualService', title: 'VirtualService', show: (v) => v },
+  { key: 'routeId', title: 'route', show: (v) => v.replace(/^route:/, '') },
+  { key: 'serviceId', title: 'Service', show: (v) => v.replace(/^service:/, '').replace(/\.svc\.cluster\.local$/, '') },
+  { key: 'subsetId', title: 'subset', show: (v) => v.replace(/^subset:/, '').replace(/\.svc\.cluster\.local:/, ' / ') },
+];
+
+function ScopeChip({ name, value, onRemove }: { name: string; value: string; onRemove(): void }) {
+  return (
+    <span className="flex items-center gap-1 rounded-full border border-indigo-300 bg-indigo-50 py-0.5 pl-2 pr-1 text-xs text-indigo-900 dark:border-indigo-700 dark:bg-indigo-950 dark:text-indigo-100" data-testid="filter-chip" data-filter={name}>
+      <span className="text-indigo-600 dark:text-indigo-300">{name}</span>
+      <span className="font-mono">{value}</span>
+      <button type="button" aria-label={`Remove the ${name} filter`} onClick={onRemove} className="rounded-full px-1 hover:bg-indigo-100 dark:hover:bg-indigo-900">
+        ✕
+      </button>
+    </span>
+  );
+}
+
 export function LogFilters({ filter, onChange, pods, showProxy, onShowProxy }: { filter: LogFilter; onChange(f: LogFilter): void; pods: string[]; showProxy: boolean; onShowProxy(v: boolean): void }) {
   const set = <K extends keyof LogFilter>(k: K, v: LogFilter[K] | undefined) => {
     const next = { ...filter };
@@ -28,7 +48,11 @@ export function LogFilters({ filter, onChange, pods, showProxy, onShowProxy }: {
   };
   return (
     <div className="flex flex-wrap items-center gap-2 text-sm" data-testid="log-filters">
-      <select aria-label="Filter by pod" value={filter.pods?.[0] ?? ''} onChange={(e) => set('pods', e.target.value ? [e.target.value] : undefined)} className={input}>
+      {SCOPES.filter((sc) => filter[sc.key]).map((sc) => (
+        <ScopeChip key={sc.key} name={sc.title} value={sc.show(filter[sc.key]!)} onRemove={() => set(sc.key, undefined)} />
+      ))}
+      {(filter.pods?.length ?? 0) > 1 ? <ScopeChip name="pods" value={filter.pods!.map((p) => p.slice(p.indexOf('/') + 1)).join(', ')} onRemove={() => set('pods', undefined)} /> : null}
+      <select aria-label="Filter by pod" value={filter.pods?.length === 1 ? filter.pods[0] : ''} onChange={(e) => set('pods', e.target.value ? [e.target.value] : undefined)} className={input}>
         <option value="">Pod: all</option>
         {pods.map((p) => (
           <option key={p} value={p}>

@@ -54,6 +54,8 @@ export function Overview() {
     [context, data, virtualServices.items, router],
   );
 
+  const onEdgeOpen = useCallback((href: string) => router.push(href), [router]);
+
   const options = useMemo(() => {
     const out: Record<Dim, string[]> = { gateway: [], namespace: [], host: [], protocol: [] };
     for (const n of data?.nodes ?? []) for (const { dim } of DIMS) for (const v of n.tags?.[dim] ?? []) if (!out[dim].includes(v)) out[dim].push(v);
@@ -125,7 +127,7 @@ export function Overview() {
               </div>
             ) : (
               <ProxySyncContext.Provider value={syncBadges}>
-                <TopologyGraph view={view} selectedId={current?.id} onSelect={setSelected} dark={dark} onDraw={onDraw} canDraw={canDrawRoute} />
+                <TopologyGraph view={view} rateView={data} selectedId={current?.id} onSelect={setSelected} dark={dark} onDraw={onDraw} canDraw={canDrawRoute} onEdgeOpen={onEdgeOpen} />
               </ProxySyncContext.Provider>
             )}
           </div>

@@ -51,6 +51,16 @@ describe('matchesFilter', () => {
     expect(statusClass(records[0]!)).toBe('4xx');
   });
 
+  it('filters by the route, subset, Service and VirtualService that served a line (the overview edges link here)', () => {
+    const served = { ...records[0]!, routeId: 'route:default/web-service:http[2]', serviceId: 'service:web-service.default.svc.cluster.local', subsetId: 'subset:web-service.default.svc.cluster.local:v1' };
+    expect(matchesFilter(served, { routeId: 'route:default/web-service:http[2]', subsetId: 'subset:web-service.default.svc.cluster.local:v1' })).toBe(true);
+    expect(matchesFilter(served, { routeId: 'route:default/web-service:http[2]', subsetId: 'subset:web-service.default.svc.cluster.local:v2' })).toBe(false);
+    expect(matchesFilter(served, { virtualService: 'default/web-service' })).toBe(true);
+    expect(matchesFilter(served, { virtualService: 'default/web' })).toBe(false);
+    expect(matchesFilter(records[0]!, { virtualService: 'default/web-service' })).toBe(false);
+    expect(filterFromParams({ virtualService: 'default/web-service' })).toEqual({ virtualService: 'default/web-service' });
+  });
+
   it('reads untrusted params and the CLI expression', () => {
     expect(filterFromParams({ status: '4xx,5xx', methods: ['get'], q: 'x'.repeat(900), bogus: 1, kinds: ['access', 'evil'] })).toEqual({ status: ['4xx', '5xx'], methods: ['GET'], q: 'x'.repeat(500), kinds: ['access'] });
     expect(parseFilterExpression('status=404 method=GET web.example.com flags=NR')).toEqual({ status: ['404'], methods: ['GET'], flags: ['NR'], q: 'web.example.com' });

@@ -28,6 +28,8 @@ export interface LogFilter {
   routeId?: string;
   subsetId?: string;
   serviceId?: string;
+  /** `namespace/name` of the VirtualService whose routes served the line. */
+  virtualService?: string;
   /** Kinds to show (default: every kind). */
   kinds?: LogKind[];
 }
@@ -45,7 +47,7 @@ export function matchesFilter(r: LogRecord, f: LogFilter): boolean {
     if (!f.pods.includes(r.pod) && !f.pods.includes(name)) return false;
   }
   const e = r.entry;
-  const needsEntry = !!(f.status?.length || f.methods?.length || f.q || f.authority || f.path || f.flags?.length || f.upstream || f.routeId || f.subsetId || f.serviceId);
+  const needsEntry = !!(f.status?.length || f.methods?.length || f.q || f.authority || f.path || f.flags?.length || f.upstream || f.routeId || f.subsetId || f.serviceId || f.virtualService);
   if (!needsEntry) return true;
   if (!e) return false;
   if (f.status?.length) {
@@ -65,6 +67,7 @@ export function matchesFilter(r: LogRecord, f: LogFilter): boolean {
   if (f.routeId && r.routeId !== f.routeId) return false;
   if (f.subsetId && r.subsetId !== f.subsetId) return false;
   if (f.serviceId && r.serviceId !== f.serviceId) return false;
+  if (f.virtualService && !r.routeId?.startsWith(`route:${f.virtualService}:`)) return false;
   return true;
 }
 
@@ -90,6 +93,7 @@ export function filterFromParams(p: Record<string, unknown> | undefined): LogFil
   set('routeId', text(p['routeId']));
   set('subsetId', text(p['subsetId']));
   set('serviceId', text(p['serviceId']));
+  set('virtualService', text(p['virtualService']));
   set('kinds', list(p['kinds'])?.filter((k): k is LogKind => k === 'access' || k === 'proxy' || k === 'invalid'));
   return f;
 }
