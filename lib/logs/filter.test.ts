@@ -51,6 +51,16 @@ describe('matchesFilter', () => {
     expect(statusClass(records[0]!)).toBe('4xx');
   });
 
+  it('finds a corrupted line by its text, and keeps it out of filters on parsed fields', () => {
+    const cut = recordFromLine(9, 'istio-system/gw-a', 'istio-proxy', undefined, lines[0]!.slice(0, 60));
+    expect(cut.kind).toBe('invalid');
+    const word = lines[0]!.slice(0, 60).match(/\/[a-z]+/)![0].slice(1);
+    expect(matchesFilter(cut, { q: word })).toBe(true);
+    expect(matchesFilter(cut, { q: 'not-in-this-line' })).toBe(false);
+    expect(matchesFilter(cut, { q: word, status: ['4xx'] })).toBe(false);
+    expect(matchesFilter(cut, { q: word, kinds: ['access'] })).toBe(false);
+  });
+
   it('filters by the route, subset, Service and VirtualService that served a line (the overview edges link here)', () => {
     const served = { ...records[0]!, routeId: 'route:default/web-service:http[2]', serviceId: 'service:web-service.default.svc.cluster.local', subsetId: 'subset:web-service.default.svc.cluster.local:v1' };
     expect(matchesFilter(served, { routeId: 'route:default/web-service:http[2]', subsetId: 'subset:web-service.default.svc.cluster.local:v1' })).toBe(true);

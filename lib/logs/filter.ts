@@ -47,7 +47,9 @@ export function matchesFilter(r: LogRecord, f: LogFilter): boolean {
     if (!f.pods.includes(r.pod) && !f.pods.includes(name)) return false;
   }
   const e = r.entry;
-  const needsEntry = !!(f.status?.length || f.methods?.length || f.q || f.authority || f.path || f.flags?.length || f.upstream || f.routeId || f.subsetId || f.serviceId || f.virtualService);
+  // Free text also searches the raw line, so an unparsed or proxy line with the text is found too.
+  if (f.q && !(e && `${lc(e.authority)}${lc(e.path)}`.includes(lc(f.q))) && !lc(r.raw).includes(lc(f.q))) return false;
+  const needsEntry = !!(f.status?.length || f.methods?.length || f.authority || f.path || f.flags?.length || f.upstream || f.routeId || f.subsetId || f.serviceId || f.virtualService);
   if (!needsEntry) return true;
   if (!e) return false;
   if (f.status?.length) {
@@ -56,7 +58,6 @@ export function matchesFilter(r: LogRecord, f: LogFilter): boolean {
     if (!f.status.some((s) => s === cls || s === code)) return false;
   }
   if (f.methods?.length && !f.methods.includes(e.method ?? '')) return false;
-  if (f.q && !`${lc(e.authority)}${lc(e.path)}`.includes(lc(f.q)) && !lc(r.raw).includes(lc(f.q))) return false;
   if (f.authority && !lc(e.authority).includes(lc(f.authority))) return false;
   if (f.path && !lc(e.path).includes(lc(f.path))) return false;
   if (f.flags?.length) {
