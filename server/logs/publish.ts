@@ -43,6 +43,8 @@ export function publishLogs(hub: Hub, logs: GatewayLogs, opts: { flushMs?: numbe
       let pending: LogRecord[] = [];
       let missed = 0;
       let statusDirty = false;
+      // Per-line totals (lines, unparsed, duplicates) ride along at most once a second; follower state changes at once.
+      let statusSentAt = Date.now();
       let timer: NodeJS.Timeout | undefined;
       const schedule = () => {
         if (!timer) timer = setTimeout(flush, flushMs);
@@ -54,7 +56,10 @@ export function publishLogs(hub: Hub, logs: GatewayLogs, opts: { flushMs?: numbe
         pending = pending.length > MAX_BATCH ? pending.slice(MAX_BATCH) : [];
         const ev: LogsEvent = { records };
         if (missed) ev.missed = missed;
-        if (statusDirty) ev.status = logs.status();
+        if (statusDirty) {
+          ev.status = logs.status();
+          statusSentAt = Date.now();
+        }
         missed = 0;
         statusDirty = false;
         version = Math.max(version, records.at(-1)?.seq ?? version);
@@ -63,6 +68,7 @@ export function publishLogs(hub: Hub, logs: GatewayLogs, opts: { flushMs?: numbe
       };
       const offRecords = logs.onRecords((batch) => {
         for (const r of batch) if (all || matchesFilter(r, filter)) pending.push(r);
+        if (!statusDirty && (Date.now() - statusSentAt >= 1_000 || batch.some((r) => r.kind === 'invalid'))) statusDirty = true;
         if (pending.length > MAX_PENDING) {
           missed += pending.length - MAX_PENDING;
           pending = pending.slice(pending.length - MAX_PENDING);
