@@ -154,3 +154,19 @@ test('with access logging off in the mesh config the page says so, and the confi
     await setMesh(original);
   }
 });
+
+test('a corrupted access-log line is shown as unparsed with its text and counted, not dropped', async ({ page }) => {
+  test.skip(!hasKubectl, 'kubectl is not installed');
+  const [first] = (await page.getByTestId('follower').allTextContents()).map((t) => t.split(' · ')[0]!);
+  const t = token();
+  await page.getByLabel('Authority or path contains').fill(t);
+  // A default-format line cut off after the response flags, written into the gateway container's log.
+  const cut = `[${new Date().toISOString()}] "GET /${t}/cut HTTP/1.1" 200 - via_upstream - "-" 0 612`;
+  await kubectl('annotate', 'pod', '-n', 'istio-system', first!, `fault.sandbox.gatescope.io/write-log=${cut}`, '--overwrite');
+  const row = page.locator('[data-testid="log-row"][data-kind="invalid"]');
+  await expect(row).toHaveCount(1, { timeout: 10_000 });
+  await expect(row).toContainText('unparsed');
+  await expect(row).toContainText(`/${t}/cut`);
+  expect(await row.getAttribute('title')).toContain(cut);
+  await expect(page.getByText(/\d+ unparsed lines?/)).toBeVisible();
+});

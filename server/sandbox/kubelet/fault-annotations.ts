@@ -14,12 +14,15 @@ export const FAULT_RESTART = `${FAULT_PREFIX}restart`;
 export const FAULT_ROTATE_LOG = `${FAULT_PREFIX}rotate-log`;
 export const FAULT_CUT_LOG_FOLLOWS = `${FAULT_PREFIX}cut-log-follows`;
 export const FAULT_UNREADY = `${FAULT_PREFIX}unready`;
+export const FAULT_WRITE_LOG = `${FAULT_PREFIX}write-log`;
 
 export interface FaultTarget {
   restartContainer(namespace: string, name: string, container?: string): Promise<void>;
   rotateLog(namespace: string, name: string, container?: string): void;
   cutLogFollows(namespace: string, name: string): number;
   setContainerUnready(namespace: string, name: string, container: string | undefined, unready?: boolean): void;
+  /** Writes one raw line (no newline inside) to the gateway container's log, as if the container printed it. */
+  writeLogLine?(namespace: string, name: string, line: string): void;
   /** Load switch (`load.sandbox.gatescope.io/log-burst`, see log-burst.ts). */
   logBurst?(namespace: string, name: string, value: string): void;
 }
@@ -44,6 +47,7 @@ export function applyFaultAnnotations(target: FaultTarget, pod: StoredObject, se
     if (changed(FAULT_RESTART)) void target.restartContainer(ns, name).catch(() => {});
     if (changed(FAULT_ROTATE_LOG)) target.rotateLog(ns, name);
     if (changed(FAULT_CUT_LOG_FOLLOWS)) target.cutLogFollows(ns, name);
+    if (changed(FAULT_WRITE_LOG)) target.writeLogLine?.(ns, name, ann[FAULT_WRITE_LOG]!);
     if (changed(LOAD_LOG_BURST)) target.logBurst?.(ns, name, ann[LOAD_LOG_BURST]!);
     const unready = ann[FAULT_UNREADY];
     if ((unready ?? '') !== seen.get(`${FAULT_UNREADY}#state`) || first) {

@@ -463,6 +463,13 @@ export class Kubelet {
 
   private readonly bursts = new LogBursts();
 
+  /** Fault switch `fault.sandbox.gatescope.io/write-log`: one raw line in the gateway container's log (a corrupted or foreign line). */
+  writeLogLine(namespace: string, name: string, line: string): void {
+    const { rt } = this.slotsOf(namespace, name);
+    const container = rt.slots.has('istio-proxy') ? 'istio-proxy' : [...rt.slots.keys()][0]!;
+    this.containerLog(namespace, name, container)?.append(line.replace(/[\r\n]+/g, ' '));
+  }
+
   /** Load switch `load.sandbox.gatescope.io/log-burst` (log-burst.ts): the gateway container's log. */
   logBurst(namespace: string, name: string, value: string): void {
     const { rt } = this.slotsOf(namespace, name);
