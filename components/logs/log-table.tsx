@@ -98,14 +98,20 @@ function Row({ r, onSelect, selected }: { r: LogRecord; onSelect(r: LogRecord): 
 export function LogTable({ rows, follow, version, selectedSeq, onSelect, onScrolledAway }: { rows: LogRecord[]; follow: boolean; version: number; selectedSeq?: number; onSelect(r: LogRecord): void; onScrolledAway(): void }) {
   const parent = useRef<HTMLDivElement>(null);
   // eslint-disable-next-line react-hooks/incompatible-library
-  const v = useVirtualizer({ count: rows.length, getScrollElement: () => parent.current, estimateSize: () => ROW, overscan: 20 });
+  const v = useVirtualizer({ count: rows.length, getScrollElement: () => parent.current, estimateSize: () => ROW, overscan: 8 });
   const programmatic = useRef(false);
 
+  // Following: stick to the bottom with one scrollTop write (the virtualizer's scrollToIndex
+  // re-measures the scroll height over several frames, a forced layout each, at every batch).
   useEffect(() => {
-    if (!follow || rows.length === 0) return;
-    programmatic.current = true;
-    v.scrollToIndex(rows.length - 1, { align: 'end' });
-  }, [follow, rows.length, version, v]);
+    const el = parent.current;
+    if (!follow || rows.length === 0 || !el) return;
+    const bottom = el.scrollHeight - el.clientHeight;
+    if (el.scrollTop !== bottom) {
+      programmatic.current = true;
+      el.scrollTop = bottom;
+    }
+  }, [follow, rows.length, version]);
 
   return (
     <div className="min-h-0 flex-1 overflow-hidden rounded border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-950" data-testid="log-table">
@@ -122,7 +128,7 @@ export function LogTable({ rows, follow, version, selectedSeq, onSelect, onScrol
       </div>
       <div
         ref={parent}
-        className="h-[calc(100%-29px)] overflow-auto"
+        className="h-[calc(100%-29px)] overflow-auto [contain:strict]"
         onScroll={(ev) => {
           if (programmatic.current) {
             programmatic.current = false;
@@ -136,7 +142,9 @@ export function LogTable({ rows, follow, version, selectedSeq, onSelect, onScrol
           {v.getVirtualItems().map((item) => {
             const r = rows[item.index]!;
             return (
-              <div key={r.seq} style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW, transform: `translateY(${item.start}px)` }}>
+              // Keyed by slot, not by record: while following, every batch shifts the rows, and
+              // updating a slot's text is far cheaper than removing and creating every row.
+              <div key={item.index % 128} style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW, transform: `translateY(${item.start}px)` }}>
                 <Row r={r} onSelect={onSelect} selected={r.seq === selectedSeq} />
               </div>
             );

@@ -12,7 +12,7 @@ import { LogFilters } from './log-filters';
 import { LogTable } from './log-table';
 import { MeshAccessLogBanner } from './mesh-access-log-banner';
 import { RecordDetail } from './record-detail';
-import { useLogTail } from './use-log-tail';
+import { TAB_MAX_RATE, useLogTail } from './use-log-tail';
 
 function exportNdjson(rows: LogRecord[]): void {
   const text = rows.map((r) => JSON.stringify({ pod: r.pod, ts: r.ts, kind: r.kind, ...(r.entry ?? {}), raw: r.raw, ...(r.error ? { error: r.error } : {}), ...(r.routeId ? { route: r.routeId } : {}) })).join('\n') + '\n';
@@ -88,7 +88,7 @@ export function LogsView() {
         ))}
         {gaps ? <span className="text-slate-500" data-testid="gaps">{gaps} interruption{gaps === 1 ? '' : 's'} resumed with sinceTime, {status?.totals.duplicatesSkipped ?? 0} duplicate lines skipped</span> : null}
         {invalid ? <span className="rounded bg-red-50 px-2 py-0.5 text-red-800 dark:bg-red-950 dark:text-red-200">{invalid} unparsed line{invalid === 1 ? '' : 's'}</span> : null}
-        {tail.missed ? <span className="rounded bg-amber-100 px-2 py-0.5 text-amber-900" data-testid="missed">{tail.missed} lines not delivered to this tab (it fell behind)</span> : null}
+        {tail.missed ? <span className="rounded bg-amber-100 px-2 py-0.5 text-amber-900" data-testid="missed">{tail.missed.toLocaleString('en-US')} lines not sent to this tab: above {TAB_MAX_RATE.toLocaleString('en-US')} lines/s it gets the newest lines only (`gatescope logs` prints every line)</span> : null}
       </div>
       <LogFilters filter={filter} onChange={setFilter} pods={pods} showProxy={showProxy} onShowProxy={setShowProxy} />
       <div className="flex min-h-0 flex-1 gap-2">

@@ -11,6 +11,12 @@ import { getStreamClient } from '@/components/data/stream';
 import type { LogsStatusJson } from './types';
 
 export const MAX_ROWS = 10_000;
+/**
+ * Lines a second this tab asks the server for (server/logs/publish.ts `maxRate`): what one tab parses
+ * and renders while staying fresh (bench/logs-browser.bench.ts). Above it the server sends the
+ * newest lines and counts the rest as missed (the page's filters run in the tab, after the cap).
+ */
+export const TAB_MAX_RATE = 5_000;
 const MAX_HELD = 50_000;
 
 interface Snapshot {
@@ -68,37 +74,41 @@ export function useLogTail(): LogTail {
 
   useEffect(() => {
     const client = getStreamClient();
-    const off = client.subscribe('logs', (msg: ServerMessage) => {
-      if (msg.type === 'snapshot') {
-        const s = msg.data as Snapshot;
-        // A server that restarted counts from 1 again: start over rather than ignore its lines.
-        if (s.status.seq < (buf.current.at(-1)?.seq ?? 0)) {
-          buf.current = [];
-          heldRef.current = [];
+    const off = client.subscribe(
+      'logs',
+      (msg: ServerMessage) => {
+        if (msg.type === 'snapshot') {
+          const s = msg.data as Snapshot;
+          // A server that restarted counts from 1 again: start over rather than ignore its lines.
+          if (s.status.seq < (buf.current.at(-1)?.seq ?? 0)) {
+            buf.current = [];
+            heldRef.current = [];
+          }
+          // A fresh snapshot (first, or after a reconnect): keep what we had before it, then its records.
+          const lastSeq = buf.current.at(-1)?.seq ?? 0;
+          if (s.records.length && s.records[0]!.seq > lastSeq + 1 && lastSeq > 0) setMissed((m) => m + (s.records[0]!.seq - lastSeq - 1));
+          if (pausedRef.current) heldRef.current.push(...s.records.filter((r) => r.seq > lastSeq));
+          else append(s.records);
+          setStatus(s.status);
+          setConnected(true);
+          bump();
+        } else if (msg.type === 'event') {
+          const ev = msg.data as Batch;
+          if (ev.missed) setMissed((m) => m + ev.missed!);
+          if (ev.status) setStatus(ev.status);
+          if (ev.records.length) {
+            if (pausedRef.current) {
+              heldRef.current.push(...ev.records);
+              if (heldRef.current.length > MAX_HELD) heldRef.current.splice(0, heldRef.current.length - MAX_HELD);
+            } else append(ev.records);
+          }
+          bump();
+        } else if (msg.type === 'dropped') {
+          setMissed((m) => m + msg.count);
         }
-        // A fresh snapshot (first, or after a reconnect): keep what we had before it, then its records.
-        const lastSeq = buf.current.at(-1)?.seq ?? 0;
-        if (s.records.length && s.records[0]!.seq > lastSeq + 1 && lastSeq > 0) setMissed((m) => m + (s.records[0]!.seq - lastSeq - 1));
-        if (pausedRef.current) heldRef.current.push(...s.records.filter((r) => r.seq > lastSeq));
-        else append(s.records);
-        setStatus(s.status);
-        setConnected(true);
-        bump();
-      } else if (msg.type === 'event') {
-        const ev = msg.data as Batch;
-        if (ev.missed) setMissed((m) => m + ev.missed!);
-        if (ev.status) setStatus(ev.status);
-        if (ev.records.length) {
-          if (pausedRef.current) {
-            heldRef.current.push(...ev.records);
-            if (heldRef.current.length > MAX_HELD) heldRef.current.splice(0, heldRef.current.length - MAX_HELD);
-          } else append(ev.records);
-        }
-        bump();
-      } else if (msg.type === 'dropped') {
-        setMissed((m) => m + msg.count);
-      }
-    });
+      },
+      { maxRate: TAB_MAX_RATE },
+    );
     return () => {
       off();
       if (frame.current !== undefined) cancelAnimationFrame(frame.current);

@@ -79,6 +79,32 @@ describe('publishLogs', () => {
   });
 });
 
+describe('publishLogs maxRate', () => {
+  it('sends a subscriber at most maxRate lines a second, the newest, and counts the rest as missed', async () => {
+    const f = fakeLogs();
+    const { hub, providers } = fakeHub();
+    publishLogs(hub, f.logs, { flushMs: 20 });
+    const { sink, events } = recordingSink();
+    const stop = providers.get('logs')!.subscribe({ maxRate: 1_000, limit: 0 }, sink, 'logs');
+    f.push(new Array(5_000).fill(200));
+    await until(() => events.length >= 1, 'an event');
+    const delivered = events.flatMap((e) => e.data.records.map((r) => r.seq));
+    // A quarter second's worth at once (the bucket), the newest.
+    expect(delivered).toHaveLength(250);
+    expect(delivered[0]).toBe(4_751);
+    expect(delivered.at(-1)).toBe(5_000);
+    expect(events[0]!.data.missed).toBe(4_750);
+    // Without maxRate a subscriber is only bounded by its queue.
+    const other = recordingSink();
+    const stop2 = providers.get('logs')!.subscribe({ limit: 0 }, other.sink, 'logs');
+    f.push(new Array(3_000).fill(200));
+    await until(() => other.events.reduce((a, e) => a + e.data.records.length, 0) >= 3_000, 'every record');
+    expect(other.events.some((e) => e.data.missed)).toBe(false);
+    stop();
+    stop2();
+  });
+});
+
 describe('publishTraffic', () => {
   it('serves the windows 10/60/300/900 s and refuses others', () => {
     const f = fakeLogs();

@@ -3,7 +3,10 @@
  * - `logs`: a snapshot of the newest records (filtered by the subscription's params, see
  *   lib/logs/filter) with the followers' status, then events with the new records in batches
  *   (at most every 100 ms). A subscriber's queue is bounded: past it, the oldest pending records
- *   are dropped and the next event says how many (`missed`).
+ *   are dropped and the next event says how many (`missed`). `maxRate` (lines/s, ≥ 100) caps what
+ *   one subscriber is sent: a browser tab cannot take in 10,000 parsed lines a second and stay
+ *   fresh (the WebSocket's TCP never pushes back: Chromium queues the messages for a busy page), so
+ *   above its rate it gets the newest lines and a `missed` count instead of an ever older backlog.
  * - `traffic` and `traffic/<seconds>` (10, 60, 300, 900): lib/traffic's aggregates over that
  *   window, once a second while subscribed.
  */
@@ -42,6 +45,12 @@ export function publishLogs(hub: Hub, logs: GatewayLogs, opts: { flushMs?: numbe
       sink.snapshot(version, { records: initial, status: logs.status() } satisfies LogsSnapshot);
       let pending: LogRecord[] = [];
       let missed = 0;
+      const maxRate = typeof params?.['maxRate'] === 'number' && params['maxRate'] >= 100 ? params['maxRate'] : undefined;
+      // Token bucket: refills at maxRate per second and holds a quarter second's worth, so a burst
+      // reaches the tab as a steady stream rather than one large batch.
+      const bucket = maxRate !== undefined ? maxRate / 4 : 0;
+      let tokens = bucket;
+      let refilledAt = Date.now();
       let statusDirty = false;
       // Per-line totals (lines, unparsed, duplicates) ride along at most once a second; follower state changes at once.
       let statusSentAt = Date.now();
@@ -52,6 +61,17 @@ export function publishLogs(hub: Hub, logs: GatewayLogs, opts: { flushMs?: numbe
       const flush = () => {
         timer = undefined;
         if (pending.length === 0 && !statusDirty && missed === 0) return;
+        if (maxRate !== undefined) {
+          const t = Date.now();
+          tokens = Math.min(bucket, tokens + ((t - refilledAt) / 1000) * maxRate);
+          refilledAt = t;
+          const allowed = Math.min(MAX_BATCH, Math.floor(tokens));
+          if (pending.length > allowed) {
+            missed += pending.length - allowed;
+            pending = pending.slice(pending.length - allowed);
+          }
+          tokens -= pending.length;
+        }
         const records = pending.length > MAX_BATCH ? pending.slice(0, MAX_BATCH) : pending;
         pending = pending.length > MAX_BATCH ? pending.slice(MAX_BATCH) : [];
         const ev: LogsEvent = { records };
