@@ -4,7 +4,7 @@
  * `traffic/10` topic (10-second window) while any node shows a rate, and a per-node store so that
  * a tick re-renders only the nodes whose numbers changed (the React Flow node array is untouched).
  */
-import { useSyncExternalStore } from 'react';
+import { useEffect, type RefObject } from 'react';
 import type { RateStats } from '@/lib/traffic/window';
 import { keyedTopicStore } from '@/components/data/keyed-topic-store';
 
@@ -43,11 +43,16 @@ function apply(nodes: Record<string, RateStats>): void {
 /** Feeds numbers into the store as a `traffic/10` snapshot would (the browser benchmark's tick). */
 export const applyNodeRates = apply;
 
-/** The live rate of one node (undefined while no request reached it in the window). */
-export function useNodeRate(id: string): NodeRate | undefined {
-  return useSyncExternalStore(
-    (fn) => store.subscribe(id, fn),
-    () => rates.get(id),
-    () => undefined,
-  );
+/**
+ * One node's live rate, painted by `paint` straight into the DOM on every change (no React render per
+ * tick: a tick that changes hundreds of badges only touches their text).
+ */
+export function useNodeRatePaint<E extends HTMLElement>(id: string, ref: RefObject<E | null>, paint: (el: E, r: NodeRate | undefined) => void): void {
+  useEffect(() => {
+    const draw = () => {
+      if (ref.current) paint(ref.current, rates.get(id));
+    };
+    draw();
+    return store.subscribe(id, draw);
+  }, [id, ref, paint]);
 }
