@@ -4,11 +4,11 @@
  * `--use-kube=false`); with a kubeconfig it analyzes the cluster, plus the files when given
  * (a file's object replaces the cluster's object of the same kind/namespace/name).
  */
-import { parseArgs } from 'node:util';
 import { analyze, type Finding } from '../../lib/analysis/analyze';
 import { sortDedupe } from '../../lib/analysis/sort';
 import { loadKubeConfig } from '../main';
 import { InputError, listClusterObjects, readObjectFiles, type KubeObject } from './kube-objects';
+import { parseCommand } from './args';
 
 export const summary = 'validate Istio ingress configuration like istioctl analyze';
 
@@ -65,29 +65,21 @@ export function formatJson(findings: Finding[]): string {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        filename: { type: 'string', short: 'f', multiple: true },
-        kubeconfig: { type: 'string' },
-        context: { type: 'string' },
-        'use-kube': { type: 'boolean', default: false },
-        output: { type: 'string', short: 'o', default: 'text' },
-        suppress: { type: 'string', multiple: true },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-    }));
-  } catch (err) {
-    console.error(`gatescope analyze: ${(err as Error).message}\n\n${HELP}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  const parsed = parseCommand(
+    'analyze',
+    argv,
+    {
+      filename: { type: 'string', short: 'f', multiple: true },
+      kubeconfig: { type: 'string' },
+      context: { type: 'string' },
+      'use-kube': { type: 'boolean', default: false },
+      output: { type: 'string', short: 'o', default: 'text' },
+      suppress: { type: 'string', multiple: true },
+    },
+    HELP,
+  );
+  if (typeof parsed === 'number') return parsed;
+  const { values } = parsed;
   if (values.output !== 'text' && values.output !== 'json') {
     console.error(`gatescope analyze: --output must be text or json, got "${values.output}"`);
     return 2;

@@ -4,7 +4,6 @@
  * lines by time, parses them (lib/accesslog) and prints text or one JSON object per line. With
  * `--follow` it keeps following (resuming cut streams, picking up new pods) until interrupted.
  */
-import { parseArgs } from 'node:util';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { describeFlags } from '../../lib/accesslog/response-flags';
 import { accessLogFormat, meshAccessLog } from '../../lib/logs/mesh-access-log';
@@ -16,6 +15,7 @@ import { loadKubeConfig } from '../main';
 import { kubeJson, kubeLines } from '../kube/transport';
 import { DEFAULT_GATEWAY_SELECTOR, gatewayContainer } from '../logs/gateway-logs';
 import { PodLogFollower, timestampKey } from '../logs/pod-follower';
+import { parseCommand } from './args';
 
 export const summary = 'tail the access logs of every gateway pod, parsed (like stern for gateways)';
 
@@ -177,33 +177,25 @@ export async function streamLogs(kc: KubeConfig, o: LogsOptions, print: (line: s
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        kubeconfig: { type: 'string' },
-        context: { type: 'string' },
-        namespace: { type: 'string', short: 'n' },
-        selector: { type: 'string', short: 'l', default: DEFAULT_GATEWAY_SELECTOR },
-        since: { type: 'string' },
-        tail: { type: 'string' },
-        follow: { type: 'boolean', short: 'f', default: false },
-        output: { type: 'string', short: 'o', default: 'text' },
-        filter: { type: 'string' },
-        'no-proxy-lines': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-    }));
-  } catch (err) {
-    console.error(`gatescope logs: ${(err as Error).message}\n\n${HELP}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  const parsed = parseCommand(
+    'logs',
+    argv,
+    {
+      kubeconfig: { type: 'string' },
+      context: { type: 'string' },
+      namespace: { type: 'string', short: 'n' },
+      selector: { type: 'string', short: 'l', default: DEFAULT_GATEWAY_SELECTOR },
+      since: { type: 'string' },
+      tail: { type: 'string' },
+      follow: { type: 'boolean', short: 'f', default: false },
+      output: { type: 'string', short: 'o', default: 'text' },
+      filter: { type: 'string' },
+      'no-proxy-lines': { type: 'boolean', default: false },
+    },
+    HELP,
+  );
+  if (typeof parsed === 'number') return parsed;
+  const { values } = parsed;
   let opts: LogsOptions;
   try {
     if (values.output !== 'text' && values.output !== 'json') throw new Error(`--output must be text or json, got "${values.output}"`);

@@ -4,7 +4,6 @@
  * same dump), from a gateway pod's config_dump (port-forward to its Envoy admin :15000, GET only)
  * or from a config_dump file.
  */
-import { parseArgs } from 'node:util';
 import type { ConfigDumpModel } from '../../lib/envoy/config-dump';
 import {
   ProxyConfigError,
@@ -19,6 +18,7 @@ import { renderClustersJson, renderEndpointsJson, renderListenersJson, renderRou
 import { loadKubeConfig } from '../main';
 import { InputError } from './kube-objects';
 import { podRef, readConfigDump, readConfigDumpFile } from './proxy-sources';
+import { parseCommand } from './args';
 
 export const summary = "a gateway's Envoy listeners, routes, clusters, endpoints, secrets (istioctl proxy-config)";
 
@@ -69,31 +69,22 @@ function renderJson(kind: Kind, model: ConfigDumpModel, text: string, name: stri
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        file: { type: 'string', short: 'f' },
-        namespace: { type: 'string', short: 'n' },
-        output: { type: 'string', short: 'o', default: 'short' },
-        name: { type: 'string' },
-        kubeconfig: { type: 'string' },
-        context: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-    });
-  } catch (err) {
-    console.error(`gatescope proxy-config: ${(err as Error).message}\n\n${HELP}`);
-    return 2;
-  }
+  const parsed = parseCommand(
+    'proxy-config',
+    argv,
+    {
+      file: { type: 'string', short: 'f' },
+      namespace: { type: 'string', short: 'n' },
+      output: { type: 'string', short: 'o', default: 'short' },
+      name: { type: 'string' },
+      kubeconfig: { type: 'string' },
+      context: { type: 'string' },
+    },
+    HELP,
+    true,
+  );
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
   const [rawKind, podArg, ...extra] = positionals;
   const kind = rawKind ? (KINDS.includes(rawKind as Kind) ? (rawKind as Kind) : ALIASES[rawKind]) : undefined;
   const output = values.output === 'yaml' ? 'json' : values.output;

@@ -3,7 +3,6 @@
  * `/debug/syncz`. With a pod, also that gateway pod's Envoy config compared with the resources
  * (lib/envoy drift): `Listeners Match / Routes Match / Clusters Match` and every difference in words.
  */
-import { parseArgs } from 'node:util';
 import { checkDrift } from '../../lib/envoy/drift';
 import { meshSnapshot } from '../../lib/istio/snapshot';
 import type { Pod } from '../../lib/kube/core';
@@ -12,6 +11,7 @@ import { renderProxyStatus, type ProxyStatusLayout } from '../../lib/sync/proxy-
 import { loadKubeConfig } from '../main';
 import { InputError, listClusterObjects } from './kube-objects';
 import { podRef, readConfigDump, readSyncStatus } from './proxy-sources';
+import { parseCommand } from './args';
 
 export const summary = 'sync status of every proxy from istiod (istioctl proxy-status), and a gateway pod checked against the resources';
 
@@ -32,31 +32,22 @@ Exit code: 0, 1 when POD's config does not match, 2 for bad input or an unreacha
 const LAYOUTS: ProxyStatusLayout[] = ['legacy', 'current', 'verbose'];
 
 export async function run(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        kubeconfig: { type: 'string' },
-        context: { type: 'string' },
-        namespace: { type: 'string', short: 'n' },
-        layout: { type: 'string', default: 'legacy' },
-        output: { type: 'string', short: 'o', default: 'text' },
-        'istio-namespace': { type: 'string', default: 'istio-system' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-    });
-  } catch (err) {
-    console.error(`gatescope proxy-status: ${(err as Error).message}\n\n${HELP}`);
-    return 2;
-  }
+  const parsed = parseCommand(
+    'proxy-status',
+    argv,
+    {
+      kubeconfig: { type: 'string' },
+      context: { type: 'string' },
+      namespace: { type: 'string', short: 'n' },
+      layout: { type: 'string', default: 'legacy' },
+      output: { type: 'string', short: 'o', default: 'text' },
+      'istio-namespace': { type: 'string', default: 'istio-system' },
+    },
+    HELP,
+    true,
+  );
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
   const layout = values.layout as ProxyStatusLayout;
   if (!LAYOUTS.includes(layout) || !['text', 'json'].includes(values.output)) {
     console.error(`gatescope proxy-status: --layout must be ${LAYOUTS.join('|')}, --output text|json`);
