@@ -6,8 +6,6 @@
  * logs, traffic and history answer from the second cluster — over HTTP through the front door and
  * over the stream — while a browser without the selection still sees the first, unchanged.
  */
-import { writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -30,6 +28,7 @@ import { findFreePortOffset, startSandbox, type RunningSandbox } from '../sandbo
 import { Hub } from '../stream/hub';
 import { createContextServices, type ContextServices } from './bundle';
 import type { ContextRegistry } from './registry';
+import { twoContexts } from './test-support/two-contexts';
 
 let a: RunningSandbox;
 let b: RunningSandbox;
@@ -64,19 +63,6 @@ async function dispatch(req: IncomingMessage, res: ServerResponse): Promise<void
   res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' }).end(Buffer.from(await answer.arrayBuffer()));
 }
 
-function twoContexts(): KubeConfig {
-  const kc = new KubeConfig();
-  const cluster = (sb: RunningSandbox, name: string) => ({ name, server: sb.apiUrl, caData: Buffer.from(sb.caPem).toString('base64') });
-  kc.loadFromOptions({
-    clusters: [cluster(a, 'a'), cluster(b, 'b')],
-    users: [{ name: 'a', token: a.token }, { name: 'b', token: b.token }],
-    contexts: [{ name: 'ctx-a', cluster: 'a', user: 'a' }, { name: 'ctx-b', cluster: 'b', user: 'b' }],
-    currentContext: 'ctx-a',
-  });
-  writeFileSync(join(dirname(a.kubeconfigPath), 'two.kubeconfig'), kc.exportConfig(), { mode: 0o600 });
-  return kc;
-}
-
 /** A request to a sandbox's LoadBalancer listener; resolves with the status (0 when refused). */
 function gatewayGet(sb: RunningSandbox, path: string, host: string): Promise<number> {
   return new Promise((resolve) => {
@@ -106,7 +92,7 @@ beforeAll(async () => {
   b = await startSandbox({ apiPort: 0, traffic: 0, scenario: 'troubleshooting', portOffset: await findFreePortOffset() });
   kcB = new KubeConfig();
   kcB.loadFromFile(b.kubeconfigPath);
-  const kc = twoContexts();
+  const kc = twoContexts(a, b);
   // As server/main.ts: the primary context's bundle, the front door (the registry of the others), the hub.
   runtime = { mode: 'cluster', kubeConfig: kc, context: 'ctx-a', server: a.apiUrl, startedAt: new Date(), services: {} };
   primary = createContextServices(kc, 'ctx-a', { log: () => {} });

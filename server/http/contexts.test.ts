@@ -5,8 +5,6 @@
  * answer (409 / topic error) rather than show the wrong cluster. (That every view follows:
  * server/context/context-services.test.ts.)
  */
-import { writeFileSync } from 'node:fs';
-import { join, dirname } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -23,6 +21,7 @@ import { publishCache } from '../stream/publish';
 import { createFrontDoor, type FrontDoor } from './front-door';
 import type { GuardOptions } from './guard';
 import { attachUpgrade } from './upgrade';
+import { twoContexts } from '../context/test-support/two-contexts';
 
 let a: RunningSandbox;
 let b: RunningSandbox;
@@ -33,25 +32,12 @@ let hub: Hub;
 let base: string;
 const VS = '/apis/networking.istio.io/v1/namespaces/default/virtualservices';
 
-function twoContexts(): KubeConfig {
-  const kc = new KubeConfig();
-  const cluster = (sb: RunningSandbox, name: string) => ({ name, server: sb.apiUrl, caData: Buffer.from(sb.caPem).toString('base64') });
-  kc.loadFromOptions({
-    clusters: [cluster(a, 'a'), cluster(b, 'b')],
-    users: [{ name: 'a', token: a.token }, { name: 'b', token: b.token }],
-    contexts: [{ name: 'ctx-a', cluster: 'a', user: 'a' }, { name: 'ctx-b', cluster: 'b', user: 'b' }],
-    currentContext: 'ctx-a',
-  });
-  writeFileSync(join(dirname(a.kubeconfigPath), 'two.kubeconfig'), kc.exportConfig(), { mode: 0o600 });
-  return kc;
-}
-
 beforeAll(async () => {
   [a, b] = await Promise.all([startSandbox({ apiPort: 0, traffic: 0, dataPlane: false }), startSandbox({ apiPort: 0, traffic: 0, dataPlane: false })]);
   const kcB = new KubeConfig();
   kcB.loadFromFile(b.kubeconfigPath);
   await kubeJson(kcB, { method: 'POST', path: VS, body: { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'only-in-b' }, spec: { hosts: ['b.example.com'], http: [{ route: [{ destination: { host: 'web-service' } }] }] } } });
-  const kc = twoContexts();
+  const kc = twoContexts(a, b);
   const runtime: Runtime = { mode: 'cluster', kubeConfig: kc, context: 'ctx-a', server: a.apiUrl, startedAt: new Date(), services: {} };
   cache = new ClusterCache(kc);
   runtime.services.cache = cache;
