@@ -7,7 +7,6 @@
  * Exit code: 0 when a route (or a redirect / direct response) answers, 1 when nothing does (the
  * reason goes to stderr: what Envoy would answer, e.g. 404 NR), 2 for bad input.
  */
-import { parseArgs } from 'node:util';
 import { meshSnapshot } from '../../lib/istio/snapshot';
 import type { KubeObject as LibKubeObject } from '../../lib/kube/object';
 import { headersFromArgs, PROTOCOLS } from '../../lib/routing/request-query';
@@ -15,6 +14,7 @@ import { routeAnswerJson, routeAnswerText } from '../../lib/routing/route-answer
 import { simulateRequest, type SimRequest } from '../../lib/routing/simulate';
 import { loadKubeConfig } from '../main';
 import { InputError, listClusterObjects, readObjectFiles, type KubeObject } from './kube-objects';
+import { parseCommand } from './args';
 
 export const summary = 'simulate a request at the ingress gateway: which server, VirtualService and route serve it';
 
@@ -70,33 +70,26 @@ function fail(message: string, code: number): number {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        host: { type: 'string' },
-        path: { type: 'string', default: '/' },
-        method: { type: 'string', default: 'GET' },
-        header: { type: 'string', short: 'H', multiple: true },
-        port: { type: 'string' },
-        protocol: { type: 'string', default: 'HTTP' },
-        'gateway-pod': { type: 'string' },
-        filename: { type: 'string', short: 'f', multiple: true },
-        kubeconfig: { type: 'string' },
-        context: { type: 'string' },
-        output: { type: 'string', short: 'o', default: 'text' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-    }));
-  } catch (err) {
-    return fail(`${(err as Error).message}\n\n${HELP}`, 2);
-  }
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  const parsed = parseCommand(
+    'route',
+    argv,
+    {
+      host: { type: 'string' },
+      path: { type: 'string', default: '/' },
+      method: { type: 'string', default: 'GET' },
+      header: { type: 'string', short: 'H', multiple: true },
+      port: { type: 'string' },
+      protocol: { type: 'string', default: 'HTTP' },
+      'gateway-pod': { type: 'string' },
+      filename: { type: 'string', short: 'f', multiple: true },
+      kubeconfig: { type: 'string' },
+      context: { type: 'string' },
+      output: { type: 'string', short: 'o', default: 'text' },
+    },
+    HELP,
+  );
+  if (typeof parsed === 'number') return parsed;
+  const { values } = parsed;
   if (!values.host) return fail(`--host is required\n\n${HELP}`, 2);
   if (values.output !== 'text' && values.output !== 'json') return fail(`--output must be text or json, got "${values.output}"`, 2);
   const protocol = values.protocol.toUpperCase();

@@ -3,7 +3,7 @@
  * console started elsewhere with `--kubeconfig`. Runs until SIGINT/SIGTERM, then stops cleanly.
  */
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommand } from './args';
 
 export const summary = 'run the built-in sandbox cluster alone and print its kubeconfig';
 
@@ -31,29 +31,20 @@ function intOption(name: string, v: string | undefined, min: number, max: number
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let values;
-  try {
-    values = parseArgs({
-      args: argv,
-      options: {
-        'kubeconfig-out': { type: 'string' },
-        'api-port': { type: 'string' },
-        scenario: { type: 'string' },
-        'port-offset': { type: 'string' },
-        traffic: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (err) {
-    console.error(`gatescope sandbox: ${(err as Error).message}\n\n${HELP}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  const parsed = parseCommand(
+    'sandbox',
+    argv,
+    {
+      'kubeconfig-out': { type: 'string' },
+      'api-port': { type: 'string' },
+      scenario: { type: 'string' },
+      'port-offset': { type: 'string' },
+      traffic: { type: 'string' },
+    },
+    HELP,
+  );
+  if (typeof parsed === 'number') return parsed;
+  const { values } = parsed;
   let apiPort: number | undefined;
   let portOffset: number | undefined;
   let traffic: number | undefined;
