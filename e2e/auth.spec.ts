@@ -10,10 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { parse } from 'yaml';
+import { DATA_PLANE_PORTS, findFreePortOffset } from '../server/sandbox/start';
 
 const BASE_PORT = Number(process.env.GATESCOPE_E2E_PORT ?? 3107);
 const PORT = Number(process.env.GATESCOPE_E2E_AUTH_PORT ?? BASE_PORT + 1);
 const OFFSET = Number(process.env.GATESCOPE_E2E_PORT_OFFSET ?? 10000) + 500;
+let offset = OFFSET;
 const URL_BASE = `http://127.0.0.1:${PORT}`;
 const KUBECONFIG = `.gatescope/e2e-auth-${PORT}.kubeconfig`;
 const VIEWER_TOKEN = 'e2e-viewer-token-0123456789abcdef';
@@ -48,9 +50,12 @@ test.beforeAll(async () => {
   const users = join(dir, 'users.yaml');
   writeFileSync(users, `users:\n- token: ${VIEWER_TOKEN}\n  user: viewer\n  rules:\n  - { verbs: [get, list, watch], apiGroups: ['*'], resources: ['*'] }\n`);
   mkdirSync('.gatescope', { recursive: true });
+  // The data-plane ports land in the ephemeral range, where another process's connection may hold
+  // one: take an offset in [OFFSET, OFFSET + 450] whose ports are all free now.
+  offset = await findFreePortOffset(DATA_PLANE_PORTS, { min: OFFSET, max: OFFSET + 450, step: 50 });
   child = spawn(
     process.execPath,
-    ['bin/gatescope.mjs', 'start', '--port', String(PORT), '--port-offset', String(OFFSET), '--traffic', '0', '--auth', 'token', '--sandbox-users', users, '--sandbox-kubeconfig-out', KUBECONFIG],
+    ['bin/gatescope.mjs', 'start', '--port', String(PORT), '--port-offset', String(offset), '--traffic', '0', '--auth', 'token', '--sandbox-users', users, '--sandbox-kubeconfig-out', KUBECONFIG],
     { env: { ...process.env, GATESCOPE_DIST_DIR: process.env.GATESCOPE_DIST_DIR ?? '.next', GATESCOPE_SESSION_KEY: 'e2e-session-key-0123456789abcdef-0123456789' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   child.stdout!.on('data', (d) => output.push(String(d)));
