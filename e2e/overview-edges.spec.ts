@@ -48,7 +48,10 @@ test('edges show live req/s coloured by errors, and an edge opens its own log li
   await expect(flow(page, `virtualService:default/httpbin->${HTTPBIN}`)).toHaveAttribute('data-level', 'fail');
 
   // Zoom onto the routing half for the screenshot (a person reads the labels at this zoom).
-  const box = (await label(page, splitEdge('v1')).boundingBox())!;
+  // (Measured once it is laid out: a tick can re-render the label between two reads.)
+  let box = await label(page, splitEdge('v1')).boundingBox();
+  await expect.poll(async () => (box = await label(page, splitEdge('v1')).boundingBox()) !== null).toBe(true);
+  if (!box) throw new Error('unreachable: polled until measured');
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
   for (let i = 0; i < 4; i++) await page.mouse.wheel(0, -200);
   await expect.poll(async () => (await label(page, splitEdge('v1')).boundingBox())?.width ?? 0).toBeGreaterThan(box.width * 1.8);

@@ -57,4 +57,31 @@ describe('the per-edge store', () => {
     expect(edgeLiveNow('r1')?.spot).toBeUndefined();
     expect(edgeLiveNow('r1')?.rps).toBe(8);
   });
+
+  it('keeps a label where it is when another edge starts carrying traffic over it', async () => {
+    const { edgeLiveNow } = await import('./edge-rates');
+    const node = (id: string, stage: string, x: number, y: number) => ({ id, stage, label: id, health: 'ok', warnings: [], x, y }) as TopologyView['nodes'][number];
+    // Two crossing edges of equal priority: `down` comes first in the view, so it would win the middle.
+    const view: TopologyView = {
+      nodes: [node('route:a', 'route', 0, 0), node('route:b', 'route', 0, 128), node('service:s', 'service', 272, 128), node('service:t', 'service', 272, 0)],
+      edges: [
+        { id: 'down', source: 'route:a', target: 'service:s' },
+        { id: 'up', source: 'route:b', target: 'service:t' },
+      ],
+      stages: [],
+      paths: { total: 0, broken: 0 },
+    };
+    const rate = { n: 10, rps: 1, errorPct: 0, clientErrorPct: 0 };
+    setEdgeRateViews(view, view, true);
+    applyEdgeRates({ up: rate });
+    expect(edgeLiveNow('up')?.spot).toBe(0.5);
+    // `down` starts: it fits around `up` (or not at all), `up` does not move or vanish.
+    applyEdgeRates({ up: rate, down: rate });
+    expect(edgeLiveNow('up')?.spot).toBe(0.5);
+    expect(edgeLiveNow('down')?.spot).not.toBe(0.5);
+    // A new view (the graph moved) keeps it too.
+    setEdgeRateViews(view, { ...view }, true);
+    applyEdgeRates({ down: rate, up: rate });
+    expect(edgeLiveNow('up')?.spot).toBe(0.5);
+  });
 });

@@ -42,6 +42,8 @@ const store = keyedTopicStore({
     lastTraffic = undefined;
     live.clear();
     shownKeys.clear();
+    spots = new Map();
+    spotsKey = '';
   },
 });
 
@@ -99,7 +101,15 @@ function placeLabels(rates: Record<string, EdgeRate>): void {
     const { w, h } = labelSize(labelLines(staticLabels.get(e.id), rates[e.id]!));
     reqs.push({ id: e.id, sx: s.x + NODE_W, sy: s.y + HANDLE_Y, tx: t.x, ty: t.y + HANDLE_Y, w, h, bend: bends.get(e.id) ?? 0, p: PRIORITY[t.stage] ?? 9, y: (s.y + t.y) / 2 });
   }
-  reqs.sort((a, b) => a.p - b.p || a.y - b.y);
+  // Labels already on screen go first, at their spot: an edge whose traffic starts or stops
+  // elsewhere must not make a label the user is reading vanish or jump. Then the rest, by priority.
+  const before = spots;
+  for (const r of reqs) {
+    const t = before.get(r.id);
+    if (t !== undefined) r.prefer = t;
+  }
+  const shownFirst = (r: { prefer?: number }) => (r.prefer === undefined ? 1 : 0);
+  reqs.sort((a, b) => shownFirst(a) - shownFirst(b) || a.p - b.p || a.y - b.y);
   // Inside the gap between the two columns, never over a node.
   spots = placeEdgeLabels(reqs, { within: (r, x) => x - r.w / 2 >= r.sx + 2 && x + r.w / 2 <= r.tx - 2 });
 }

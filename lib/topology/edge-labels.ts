@@ -19,6 +19,8 @@ export interface LabelRequest {
   h: number;
   /** Vertical offset of both control points (parallel edges, see `parallelBends`). */
   bend?: number;
+  /** The spot to try first (where the label already is on screen). */
+  prefer?: number;
 }
 
 /** Positions along the curve tried in turn (0 = source, 1 = target). */
@@ -107,7 +109,7 @@ export function placeEdgeLabels(requests: readonly LabelRequest[], opts: { gap?:
   };
   const out = new Map<string, number>();
   for (const r of requests) {
-    for (const t of LABEL_SPOTS) {
+    for (const t of r.prefer === undefined ? LABEL_SPOTS : [r.prefer, ...LABEL_SPOTS.filter((s) => s !== r.prefer)]) {
       const p = bezierPoint(r.sx, r.sy, r.tx, r.ty, t, r.bend);
       if (opts.within && !opts.within(r, p.x)) continue;
       const b = { x0: p.x - r.w / 2, y0: p.y - r.h / 2, x1: p.x + r.w / 2, y1: p.y + r.h / 2 };
