@@ -12,7 +12,7 @@
  * - number formats (`int32`, `double`…) are ignored (the server strips unsupported formats);
  * - `maxLength` counts characters (runes), `pattern` is an RE2 (Go) regexp, unanchored.
  */
-import { RE2JS } from 're2js';
+import { re2 } from '../routing/regex';
 import type { JSONSchemaProps } from './crd-types';
 import { fieldErrors, goFloat, goQuote, NIL_PATH, type FieldCause } from './field-errors';
 import { checkFormat, supportedFormat } from './openapi-formats';
@@ -166,20 +166,6 @@ function validateProps(s: JSONSchemaProps, path: string, d: unknown): Result {
   return main;
 }
 
-const patternCache = new Map<string, RE2JS | Error>();
-function compilePattern(p: string): RE2JS | Error {
-  let re = patternCache.get(p);
-  if (!re) {
-    try {
-      re = RE2JS.compile(p);
-    } catch (e) {
-      re = e instanceof Error ? e : new Error(String(e));
-    }
-    patternCache.set(p, re);
-  }
-  return re;
-}
-
 function validateString(s: JSONSchemaProps, path: string, d: string): Result | undefined {
   const runes = [...d].length;
   if (s.maxLength !== undefined && runes > s.maxLength) {
@@ -189,7 +175,7 @@ function validateString(s: JSONSchemaProps, path: string, d: string): Result | u
     return err(v('TooShort', path, `${path} in ${IN} should be at least ${s.minLength} chars long`, { value: d }));
   }
   if (s.pattern) {
-    const re = compilePattern(s.pattern);
+    const re = re2(s.pattern);
     if (re instanceof Error) {
       return err(v('Pattern', path, `${path} in ${IN} should match '${s.pattern}, but pattern is invalid: ${re.message}'`, { value: d }));
     }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { recordFromLine } from './from-line';
-import { filterFromParams, isEmptyFilter, matchesFilter, parseFilterExpression } from './filter';
+import { filterError, filterFromParams, isEmptyFilter, matchesFilter, parseFilterExpression } from './filter';
 import { enableAccessLogMesh, meshAccessLog, accessLogFormat } from './mesh-access-log';
 import { Ring } from './ring';
 import { statusClass } from './record';
@@ -69,6 +69,25 @@ describe('matchesFilter', () => {
     expect(matchesFilter(served, { virtualService: 'default/web' })).toBe(false);
     expect(matchesFilter(records[0]!, { virtualService: 'default/web-service' })).toBe(false);
     expect(filterFromParams({ virtualService: 'default/web-service' })).toEqual({ virtualService: 'default/web-service' });
+  });
+
+  it('searches the path with an RE2 regex, and names an invalid one instead of matching', () => {
+    const pick = (pathRegex: string) => records.filter((r) => matchesFilter(r, { pathRegex })).map((r) => r.entry?.path);
+    expect(pick('^/status/4[0-9]{2}$')).toEqual(['/status/418', '/status/418']);
+    expect(pick('politics')).toEqual(['/politics']); // unanchored: found anywhere in the path
+    expect(pick('^/POLITICS')).toEqual([]); // paths are case-sensitive…
+    expect(pick('(?i)^/POLITICS')).toEqual(['/politics']); // …unless the regex says otherwise
+    expect(filterError({ pathRegex: '^/status/[0-9]+$' })).toBeUndefined();
+    // RE2 refuses what Envoy refuses: an unclosed group, a backreference.
+    expect(filterError({ pathRegex: '/api/(v1' })).toMatch(/invalid path regex '\/api\/\(v1'/);
+    expect(filterError({ pathRegex: '(a)\\1' })).toMatch(/invalid path regex/);
+    expect(pick('/api/(v1')).toEqual([]);
+    // A pattern that backtracks exponentially in JavaScript's engine is linear in RE2.
+    const evil = { ...records[0]!, entry: { ...records[0]!.entry!, path: `/${'a'.repeat(5_000)}!` } };
+    expect(matchesFilter(evil, { pathRegex: '^/(a+)+$' })).toBe(false);
+    expect(parseFilterExpression('path~=^/status/4 status=4xx')).toEqual({ pathRegex: '^/status/4', status: ['4xx'] });
+    expect(() => parseFilterExpression('path~=[')).toThrow(/invalid path regex/);
+    expect(filterFromParams({ pathRegex: '^/a,b' })).toEqual({ pathRegex: '^/a,b' });
   });
 
   it('reads untrusted params and the CLI expression', () => {

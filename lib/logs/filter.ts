@@ -5,6 +5,7 @@
  * @example matchesFilter(record, { status: ['4xx'], q: 'web.example.com' })
  */
 import { splitFlags } from '../accesslog/response-flags';
+import { re2 } from '../routing/regex';
 import { statusClass, type LogKind, type LogRecord } from './record';
 
 export interface LogFilter {
@@ -20,6 +21,11 @@ export interface LogFilter {
   authority?: string;
   /** Substring of the path. */
   path?: string;
+  /**
+   * RE2 regular expression (Envoy's own engine: linear time, no backreferences) searched anywhere in
+   * the path; anchor it with `^…$` for a whole-path match. Case-sensitive, as paths are.
+   */
+  pathRegex?: string;
   /** Response flags (any of), e.g. `NR`, `UH`; `-` matches lines without a flag. */
   flags?: string[];
   /** Substring of the upstream cluster. */
@@ -36,6 +42,13 @@ export interface LogFilter {
 
 const lc = (s: string | undefined) => (s ?? '').toLowerCase();
 
+/** What is wrong with a filter (an invalid path regex), for the filter bar, the API's 400 and the CLI. */
+export function filterError(f: LogFilter): string | undefined {
+  if (f.pathRegex === undefined) return undefined;
+  const re = re2(f.pathRegex);
+  return re instanceof Error ? `invalid path regex '${f.pathRegex}': ${re.message}` : undefined;
+}
+
 export function isEmptyFilter(f: LogFilter): boolean {
   return Object.values(f).every((v) => v === undefined || v === '' || (Array.isArray(v) && v.length === 0));
 }
@@ -49,7 +62,7 @@ export function matchesFilter(r: LogRecord, f: LogFilter): boolean {
   const e = r.entry;
   // Free text also searches the raw line, so an unparsed or proxy line with the text is found too.
   if (f.q && !(e && `${lc(e.authority)}${lc(e.path)}`.includes(lc(f.q))) && !lc(r.raw).includes(lc(f.q))) return false;
-  const needsEntry = !!(f.status?.length || f.methods?.length || f.authority || f.path || f.flags?.length || f.upstream || f.routeId || f.subsetId || f.serviceId || f.virtualService);
+  const needsEntry = !!(f.status?.length || f.methods?.length || f.authority || f.path || f.pathRegex || f.flags?.length || f.upstream || f.routeId || f.subsetId || f.serviceId || f.virtualService);
   if (!needsEntry) return true;
   if (!e) return false;
   if (f.status?.length) {
@@ -60,6 +73,11 @@ export function matchesFilter(r: LogRecord, f: LogFilter): boolean {
   if (f.methods?.length && !f.methods.includes(e.method ?? '')) return false;
   if (f.authority && !lc(e.authority).includes(lc(f.authority))) return false;
   if (f.path && !lc(e.path).includes(lc(f.path))) return false;
+  if (f.pathRegex) {
+    // An invalid regex matches nothing (callers report filterError first).
+    const re = re2(f.pathRegex);
+    if (re instanceof Error || !re.test(e.path ?? '')) return false;
+  }
   if (f.flags?.length) {
     const have = splitFlags(e.responseFlags);
     if (!f.flags.some((x) => (x === '-' ? have.length === 0 : have.includes(x)))) return false;
@@ -89,6 +107,7 @@ export function filterFromParams(p: Record<string, unknown> | undefined): LogFil
   set('q', text(p['q']));
   set('authority', text(p['authority']));
   set('path', text(p['path']));
+  set('pathRegex', text(p['pathRegex']));
   set('flags', list(p['flags']));
   set('upstream', text(p['upstream']));
   set('routeId', text(p['routeId']));
@@ -101,12 +120,13 @@ export function filterFromParams(p: Record<string, unknown> | undefined): LogFil
 
 /**
  * The CLI's `--filter` expression: space-separated `key=value` terms (values comma-separated for
- * any-of), e.g. `status=4xx,5xx method=GET authority=web flags=NR pod=istio-ingressgateway-abc`.
+ * any-of), e.g. `status=4xx,5xx method=GET authority=web flags=NR pod=istio-ingressgateway-abc`;
+ * `path~=^/api/v[0-9]+/` is an RE2 regex on the path (not split on commas).
  * A bare word is a substring of authority + path. Throws on an unknown key.
  */
 export function parseFilterExpression(expr: string): LogFilter {
   const p: Record<string, unknown> = {};
-  const keys: Record<string, string> = { pod: 'pods', pods: 'pods', status: 'status', code: 'status', method: 'methods', methods: 'methods', authority: 'authority', host: 'authority', path: 'path', flags: 'flags', flag: 'flags', upstream: 'upstream', cluster: 'upstream', kind: 'kinds', kinds: 'kinds' };
+  const keys: Record<string, string> = { pod: 'pods', pods: 'pods', status: 'status', code: 'status', method: 'methods', methods: 'methods', authority: 'authority', host: 'authority', path: 'path', 'path~': 'pathRegex', pathre: 'pathRegex', flags: 'flags', flag: 'flags', upstream: 'upstream', cluster: 'upstream', kind: 'kinds', kinds: 'kinds' };
   const words: string[] = [];
   for (const term of expr.split(/\s+/).filter(Boolean)) {
     const eq = term.indexOf('=');
@@ -119,5 +139,8 @@ export function parseFilterExpression(expr: string): LogFilter {
     p[k] = term.slice(eq + 1);
   }
   if (words.length) p['q'] = words.join(' ');
-  return filterFromParams(p);
+  const f = filterFromParams(p);
+  const err = filterError(f);
+  if (err) throw new Error(err);
+  return f;
 }

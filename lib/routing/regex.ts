@@ -17,18 +17,31 @@ export class RegexError extends Error {
   override name = 'RegexError';
 }
 
+const programs = new Map<string, RE2JS | Error>();
+
+/** RE2JS.compile, cached (bounded): RE2's refusal is returned as the Error, not thrown. */
+export function re2(source: string): RE2JS | Error {
+  let re = programs.get(source);
+  if (!re) {
+    try {
+      re = RE2JS.compile(source);
+    } catch (err) {
+      re = err instanceof Error ? err : new Error(String(err));
+    }
+    if (programs.size > 1000) programs.clear();
+    programs.set(source, re);
+  }
+  return re;
+}
+
 const cache = new Map<string, CompiledRegex>();
 
 /** Compiles (and caches) an RE2 pattern; throws RegexError when RE2 rejects it. */
 export function compileRegex(source: string): CompiledRegex {
   const hit = cache.get(source);
   if (hit) return hit;
-  let re: RE2JS;
-  try {
-    re = RE2JS.compile(source);
-  } catch (err) {
-    throw new RegexError(`invalid RE2 regex '${source}': ${(err as Error).message}`);
-  }
+  const re = re2(source);
+  if (re instanceof Error) throw new RegexError(`invalid RE2 regex '${source}': ${re.message}`);
   const compiled: CompiledRegex = {
     source,
     fullMatch: (s) => re.matches(s),

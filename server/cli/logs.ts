@@ -30,7 +30,8 @@ const HELP = `Usage: gatescope logs [--kubeconfig FILE] [--context NAME] [-n NAM
   -f, --follow        keep following: new lines, new pods, cut streams resumed
   -o, --output FMT    text (default) or json (one object per line: every parsed field, pod, namespace)
   --filter EXPR       e.g. "status=4xx,5xx method=GET authority=web flags=NR path=/api" (a bare word
-                      matches authority + path); unparsed lines are shown unless a filter needs a field
+                      matches authority + path; path~=REGEX searches the path with an RE2 regex,
+                      e.g. "path~=^/api/v[0-9]+/"); unparsed lines are shown unless a filter needs a field
   --no-proxy-lines    hide the proxy's own log lines (shown by default in text, never in json)
 
 Exit code: 0, 1 when the cluster cannot be read, 2 for bad options.

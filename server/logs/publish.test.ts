@@ -62,6 +62,18 @@ describe('publishLogs', () => {
     expect(f.listeners.size).toBe(0);
   });
 
+  it('filters by a path regex, and refuses an invalid one with RE2’s reason', async () => {
+    const f = fakeLogs();
+    const { hub, providers } = fakeHub();
+    publishLogs(hub, f.logs, { flushMs: 5 });
+    f.push([200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]);
+    const { sink, snapshots } = recordingSink();
+    providers.get('logs')!.subscribe({ pathRegex: '^/1[0-9]$' }, sink, 'logs')();
+    expect((snapshots[0]!.data as LogsSnapshot).records.map((r) => r.entry?.path)).toEqual(['/10', '/11', '/12']);
+    expect(() => providers.get('logs')!.subscribe({ pathRegex: '^/(1' }, sink, 'logs')).toThrow(/invalid path regex '\^\/\(1': .*missing closing \)/);
+    expect(f.listeners.size).toBe(0);
+  });
+
   it('bounds a subscriber queue: past 5,000 pending the oldest are dropped and counted as missed', async () => {
     const f = fakeLogs();
     const { hub, providers } = fakeHub();

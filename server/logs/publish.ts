@@ -10,7 +10,7 @@
  * - `traffic` and `traffic/<seconds>` (10, 60, 300, 900): lib/traffic's aggregates over that
  *   window, once a second while subscribed.
  */
-import { filterFromParams, isEmptyFilter, matchesFilter } from '../../lib/logs/filter';
+import { filterError, filterFromParams, isEmptyFilter, matchesFilter } from '../../lib/logs/filter';
 import type { LogRecord } from '../../lib/logs/record';
 import type { Hub } from '../stream/hub';
 import type { GatewayLogs, LogsStatus } from './gateway-logs';
@@ -37,6 +37,8 @@ export function publishLogs(hub: Hub, logs: GatewayLogs, opts: { flushMs?: numbe
   hub.register('logs', {
     subscribe(params, sink) {
       const filter = filterFromParams(params);
+      const bad = filterError(filter);
+      if (bad) throw new Error(bad);
       const all = isEmptyFilter(filter);
       const limitParam = typeof params?.['limit'] === 'number' ? params['limit'] : LOGS_SNAPSHOT_DEFAULT;
       const limit = Math.max(0, Math.min(5_000, Math.floor(limitParam)));
