@@ -1,6 +1,6 @@
 'use client';
-/** The Logs page's filter bar: pod, status class, method, authority/path, response flags, upstream. */
-import type { LogFilter } from '@/lib/logs/filter';
+/** The Logs page's filter bar: pod, status class, method, authority/path, path regex, response flags, upstream. */
+import { filterError, type LogFilter } from '@/lib/logs/filter';
 import { cn } from '@/components/ui/cn';
 
 const STATUS = ['2xx', '3xx', '4xx', '5xx', '0'] as const;
@@ -42,6 +42,7 @@ export function LogFilters({ filter, onChange, pods, showProxy, onShowProxy }: {
     else next[k] = v;
     onChange(next);
   };
+  const regexError = filterError(filter);
   const toggleStatus = (s: string) => {
     const cur = filter.status ?? [];
     set('status', cur.includes(s) ? cur.filter((x) => x !== s) : [...cur, s]);
@@ -88,6 +89,16 @@ export function LogFilters({ filter, onChange, pods, showProxy, onShowProxy }: {
         ))}
       </select>
       <input aria-label="Authority or path contains" placeholder="authority / path contains…" value={filter.q ?? ''} onChange={(e) => set('q', e.target.value)} className={cn(input, 'w-56')} />
+      <input
+        aria-label="Path regex"
+        aria-invalid={!!regexError}
+        aria-describedby={regexError ? 'path-regex-error' : undefined}
+        placeholder="path regex (RE2)…"
+        title="An RE2 regular expression (Envoy's engine) searched in the path, e.g. ^/api/v[0-9]+/ — anchor with ^…$ for the whole path"
+        value={filter.pathRegex ?? ''}
+        onChange={(e) => set('pathRegex', e.target.value)}
+        className={cn(input, 'w-44 font-mono text-xs', regexError && 'border-red-500 dark:border-red-500')}
+      />
       <input aria-label="Response flags" placeholder="flags (NR,UH)" value={filter.flags?.join(',') ?? ''} onChange={(e) => set('flags', e.target.value.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean))} className={cn(input, 'w-28')} />
       <input aria-label="Upstream cluster contains" placeholder="upstream cluster…" value={filter.upstream ?? ''} onChange={(e) => set('upstream', e.target.value)} className={cn(input, 'w-44')} />
       <label className="flex items-center gap-1 text-xs text-slate-600 dark:text-slate-300">
@@ -97,6 +108,11 @@ export function LogFilters({ filter, onChange, pods, showProxy, onShowProxy }: {
         <button type="button" onClick={() => onChange({})} className="rounded px-2 py-1 text-xs text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800">
           Clear filters
         </button>
+      ) : null}
+      {regexError ? (
+        <p id="path-regex-error" role="alert" className="basis-full text-xs text-red-700 dark:text-red-400" data-testid="path-regex-error">
+          {regexError}. The path regex is not applied until it is valid; the other filters are.
+        </p>
       ) : null}
     </div>
   );

@@ -5,14 +5,14 @@
  * config's access-log setting, a row's every field, and export of the visible rows as NDJSON.
  */
 import { useSearchParams } from 'next/navigation';
-import { useMemo, useState } from 'react';
-import { filterFromParams, matchesFilter, type LogFilter } from '@/lib/logs/filter';
+import { useEffect, useMemo, useState } from 'react';
+import { filterError, filterFromParams, matchesFilter, type LogFilter } from '@/lib/logs/filter';
 import type { LogRecord } from '@/lib/logs/record';
 import { LogFilters } from './log-filters';
 import { LogTable } from './log-table';
 import { MeshAccessLogBanner } from './mesh-access-log-banner';
 import { RecordDetail } from './record-detail';
-import { TAB_MAX_RATE, useLogTail } from './use-log-tail';
+import { MAX_ROWS, TAB_MAX_RATE, useLogTail } from './use-log-tail';
 
 function exportNdjson(rows: LogRecord[]): void {
   const text = rows.map((r) => JSON.stringify({ pod: r.pod, ts: r.ts, kind: r.kind, ...(r.entry ?? {}), raw: r.raw, ...(r.error ? { error: r.error } : {}), ...(r.routeId ? { route: r.routeId } : {}) })).join('\n') + '\n';
@@ -24,9 +24,26 @@ function exportNdjson(rows: LogRecord[]): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+/** The filter as the page applies it: proxy lines only when asked for; an invalid path regex left out (the bar shows why). */
+function effectiveFilter(filter: LogFilter, showProxy: boolean): LogFilter {
+  const f: LogFilter = showProxy ? { ...filter } : { ...filter, kinds: ['access', 'invalid'] };
+  if (filterError(f)) delete f.pathRegex;
+  return f;
+}
+
+/** `value`, once it has not changed for `ms` (typing in a filter box resubscribes once, not per key). */
+function useSettled<T>(value: T, key: string, ms: number): T {
+  const [settled, setSettled] = useState({ value, key });
+  useEffect(() => {
+    if (key === settled.key) return;
+    const t = setTimeout(() => setSettled({ value, key }), ms);
+    return () => clearTimeout(t);
+  }, [value, key, ms, settled.key]);
+  return settled.value;
+}
+
 export function LogsView() {
   const params = useSearchParams();
-  const tail = useLogTail();
   const [filter, setFilter] = useState<LogFilter>(() => {
     const p: Record<string, unknown> = {};
     for (const [k, v] of params.entries()) p[k === 'route' ? 'routeId' : k === 'subset' ? 'subsetId' : k === 'service' ? 'serviceId' : k === 'pod' ? 'pods' : k] = v;
@@ -34,13 +51,17 @@ export function LogsView() {
   });
   const [showProxy, setShowProxy] = useState(false);
   const [selected, setSelected] = useState<LogRecord | undefined>();
+  const applied = useMemo(() => effectiveFilter(filter, showProxy), [filter, showProxy]);
+  // The server filters (before the tab's rate cap); the tab filters too, so a change shows at once.
+  const tail = useLogTail(useSettled(applied, JSON.stringify(applied), 250));
   const { records, version, status } = tail;
 
-  const rows = useMemo(() => {
-    const f: LogFilter = showProxy ? filter : { ...filter, kinds: ['access', 'invalid'] };
-    return records.filter((r) => matchesFilter(r, f));
+  const rows = useMemo(
+    () => records.filter((r) => matchesFilter(r, applied)),
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [records, version, filter, showProxy]);
+    [records, version, applied],
+  );
+  const followed = Math.max(records.length, status?.totals.lines ?? 0);
 
   const pods = useMemo(() => (status?.pods ?? []).map((p) => p.pod), [status]);
   const gaps = status?.totals.gaps ?? 0;
@@ -50,8 +71,8 @@ export function LogsView() {
     <div className="flex h-[calc(100vh-41px)] flex-col gap-2 p-4">
       <div className="flex flex-wrap items-baseline gap-3">
         <h1 className="text-xl font-semibold">Access log</h1>
-        <span className="text-sm text-slate-500" data-testid="logs-summary">
-          {status ? `${status.pods.length} gateway pod${status.pods.length === 1 ? '' : 's'} followed · ${rows.length} of ${records.length} lines shown` : 'Connecting…'}
+        <span className="text-sm text-slate-500" data-testid="logs-summary" data-server-filter={tail.serverFilter} title={`Filters run on the server, so a narrow filter gets every matching line. This tab keeps the newest ${MAX_ROWS.toLocaleString('en-US')} of them; "of N" counts every line the gateway pods wrote since they were first followed.`}>
+          {status ? `${status.pods.length} gateway pod${status.pods.length === 1 ? '' : 's'} followed · ${rows.length} of ${followed} lines shown` : 'Connecting…'}
         </span>
         <div className="ml-auto flex items-center gap-2 text-sm">
           <button
@@ -91,6 +112,11 @@ export function LogsView() {
         {tail.missed ? <span className="rounded bg-amber-100 px-2 py-0.5 text-amber-900" data-testid="missed">{tail.missed.toLocaleString('en-US')} lines not sent to this tab: above {TAB_MAX_RATE.toLocaleString('en-US')} lines/s it gets the newest lines only (`gatescope logs` prints every line)</span> : null}
       </div>
       <LogFilters filter={filter} onChange={setFilter} pods={pods} showProxy={showProxy} onShowProxy={setShowProxy} />
+      {tail.error ? (
+        <p role="alert" className="rounded bg-red-50 px-2 py-1 text-sm text-red-800 dark:bg-red-950 dark:text-red-200" data-testid="logs-error">
+          The server refused this filter: {tail.error}
+        </p>
+      ) : null}
       <div className="flex min-h-0 flex-1 gap-2">
         <LogTable rows={rows} follow={!tail.paused} version={version} selectedSeq={selected?.seq} onSelect={setSelected} onScrolledAway={() => tail.setPaused(true)} />
         {selected ? <RecordDetail record={selected} onClose={() => setSelected(undefined)} /> : null}

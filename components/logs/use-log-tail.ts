@@ -3,9 +3,15 @@
  * The live tail of every gateway pod (the `logs` topic): a bounded buffer of records in arrival
  * order, the followers' status, pause (new records are held and counted, then appended on resume)
  * and what the server could not deliver (`missed`, `dropped`). Renders at most once per frame.
+ *
+ * The filter runs on the server (the subscription's params), before the tab's rate cap: a narrow
+ * filter sees every matching line even when the gateways write far more than the tab can take.
+ * A new filter resubscribes; the server's snapshot (its newest matching lines) joins the older
+ * rows the tab already had that match.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ServerMessage } from '@/lib/stream/protocol';
+import { isEmptyFilter, matchesFilter, type LogFilter } from '@/lib/logs/filter';
 import type { LogRecord } from '@/lib/logs/record';
 import { getStreamClient } from '@/components/data/stream';
 import type { LogsStatusJson } from './types';
@@ -14,9 +20,11 @@ export const MAX_ROWS = 10_000;
 /**
  * Lines a second this tab asks the server for (server/logs/publish.ts `maxRate`): what one tab parses
  * and renders while staying fresh (bench/logs-browser.bench.ts). Above it the server sends the
- * newest lines and counts the rest as missed (the page's filters run in the tab, after the cap).
+ * newest matching lines and counts the rest as missed.
  */
 export const TAB_MAX_RATE = 5_000;
+/** Snapshot size asked for under a filter (the server's most; its ring holds 5,000 lines). */
+const FILTERED_SNAPSHOT = 5_000;
 const MAX_HELD = 50_000;
 
 interface Snapshot {
@@ -39,11 +47,16 @@ export interface LogTail {
   /** Records the server could not deliver to this tab (it fell behind). */
   missed: number;
   connected: boolean;
+  /** The server refused the subscription (its message). */
+  error?: string;
+  /** The filter (as JSON) the server's stream now follows: set when its snapshot arrived. */
+  serverFilter?: string;
   setPaused(p: boolean): void;
   clear(): void;
 }
 
-export function useLogTail(): LogTail {
+/** `filter` runs on the server; pass a stable object (a new identity with the same content does not resubscribe). */
+export function useLogTail(filter: LogFilter = {}): LogTail {
   // Mutable buffers outside React state (appended at stream rate); a copy is rendered once per frame.
   const buf = useRef<LogRecord[]>([]);
   const heldRef = useRef<LogRecord[]>([]);
@@ -54,7 +67,10 @@ export function useLogTail(): LogTail {
   const [held, setHeld] = useState(0);
   const [paused, setPausedState] = useState(false);
   const [connected, setConnected] = useState(false);
+  const [error, setError] = useState<string>();
+  const [serverFilter, setServerFilter] = useState<string>();
   const frame = useRef<number | undefined>(undefined);
+  const filterKey = JSON.stringify(filter);
 
   const bump = useCallback(() => {
     if (frame.current !== undefined) return;
@@ -73,26 +89,52 @@ export function useLogTail(): LogTail {
   }, []);
 
   useEffect(() => {
+    const f = JSON.parse(filterKey) as LogFilter;
+    const filtered = !isEmptyFilter(f);
+    // Until this subscription's snapshot: events still in flight for the previous filter are not ours.
+    let awaitingSnapshot = true;
+    let first = true;
     const client = getStreamClient();
     const off = client.subscribe(
       'logs',
       (msg: ServerMessage) => {
         if (msg.type === 'snapshot') {
           const s = msg.data as Snapshot;
+          awaitingSnapshot = false;
+          setError(undefined);
+          setServerFilter(filterKey);
           // A server that restarted counts from 1 again: start over rather than ignore its lines.
           if (s.status.seq < (buf.current.at(-1)?.seq ?? 0)) {
             buf.current = [];
             heldRef.current = [];
           }
-          // A fresh snapshot (first, or after a reconnect): keep what we had before it, then its records.
-          const lastSeq = buf.current.at(-1)?.seq ?? 0;
-          if (s.records.length && s.records[0]!.seq > lastSeq + 1 && lastSeq > 0) setMissed((m) => m + (s.records[0]!.seq - lastSeq - 1));
-          if (pausedRef.current) heldRef.current.push(...s.records.filter((r) => r.seq > lastSeq));
-          else append(s.records);
+          if (first && filtered) {
+            // A new filter: the rows we had that match it and are older than the snapshot, then the snapshot.
+            first = false;
+            // Paused, what is newer than the last row shown stays held.
+            const from = s.records[0]?.seq ?? s.status.seq + 1;
+            const keep = (r: LogRecord) => r.seq < from && matchesFilter(r, f);
+            const merged = [...buf.current.filter(keep), ...heldRef.current.filter(keep), ...s.records];
+            const lastShown = pausedRef.current ? (buf.current.at(-1)?.seq ?? 0) : Infinity;
+            buf.current = merged.filter((r) => r.seq <= lastShown);
+            heldRef.current = merged.filter((r) => r.seq > lastShown);
+            if (buf.current.length > MAX_ROWS) buf.current.splice(0, buf.current.length - MAX_ROWS);
+          } else {
+            first = false;
+            // A fresh snapshot (first, or after a reconnect): keep what we had before it, then its records.
+            // Unfiltered, a hole in the sequence numbers is lines this tab never got.
+            const lastSeq = Math.max(buf.current.at(-1)?.seq ?? 0, heldRef.current.at(-1)?.seq ?? 0);
+            if (!filtered && s.records.length && s.records[0]!.seq > lastSeq + 1 && lastSeq > 0) setMissed((m) => m + (s.records[0]!.seq - lastSeq - 1));
+            if (pausedRef.current) heldRef.current.push(...s.records.filter((r) => r.seq > lastSeq));
+            else append(s.records);
+          }
           setStatus(s.status);
           setConnected(true);
           bump();
+        } else if (msg.type === 'error') {
+          setError(msg.message);
         } else if (msg.type === 'event') {
+          if (awaitingSnapshot) return;
           const ev = msg.data as Batch;
           if (ev.missed) setMissed((m) => m + ev.missed!);
           if (ev.status) setStatus(ev.status);
@@ -107,13 +149,14 @@ export function useLogTail(): LogTail {
           setMissed((m) => m + msg.count);
         }
       },
-      { maxRate: TAB_MAX_RATE },
+      { ...f, maxRate: TAB_MAX_RATE, ...(filtered ? { limit: FILTERED_SNAPSHOT } : {}) },
     );
     return () => {
       off();
       if (frame.current !== undefined) cancelAnimationFrame(frame.current);
+      frame.current = undefined;
     };
-  }, [append, bump]);
+  }, [append, bump, filterKey]);
 
   const setPaused = useCallback(
     (p: boolean) => {
@@ -134,5 +177,5 @@ export function useLogTail(): LogTail {
     bump();
   }, [bump]);
 
-  return { records: view.records, status, version: view.version, paused, held, missed, connected, setPaused, clear };
+  return { records: view.records, status, version: view.version, paused, held, missed, connected, ...(error ? { error } : {}), ...(serverFilter !== undefined ? { serverFilter } : {}), setPaused, clear };
 }
