@@ -85,12 +85,16 @@ test('edges show live req/s coloured by errors, and an edge opens its own log li
   await expect.poll(async () => (await rows.evaluateAll((els) => els.map((el) => [...el.querySelectorAll('[title]')].map((s) => s.getAttribute('title') ?? '').find((x) => x.startsWith('outbound|')) ?? ''))).some((u) => u.includes('|v2|'))).toBe(true);
 });
 
-test('the failing route edge opens its 503s on the Logs page', async ({ page }) => {
+test('the failing route edge opens its 503s on the Logs page, from the keyboard', async ({ page }) => {
   test.setTimeout(90_000);
   await page.goto('/');
   await sendTraffic(`f${Date.now().toString(36)}`);
   await expect(flow(page, HTTPBIN_EDGE)).toHaveAttribute('data-level', 'fail', { timeout: 15_000 });
-  await page.locator(`[data-testid="rf__edge-${HTTPBIN_EDGE}"]`).click();
+  // An edge takes focus like a button and names both ends; Enter opens its lines.
+  const edge = page.locator(`[data-testid="rf__edge-${HTTPBIN_EDGE}"]`);
+  await expect(edge).toHaveAttribute('aria-label', 'Route http[0] to Service default/httpbin (:8000)');
+  await edge.focus();
+  await page.keyboard.press('Enter');
   await expect(page).toHaveURL(/\/logs\?route=/);
   expect(new URL(page.url()).searchParams.get('service')).toBe('service:httpbin.default.svc.cluster.local');
   await page.getByTestId('status-5xx').click();

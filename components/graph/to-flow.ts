@@ -1,5 +1,6 @@
 import { MarkerType } from '@xyflow/react';
 import { parallelBends } from '@/lib/topology/edge-labels';
+import { STAGE_LABELS, type Stage } from '@/lib/topology/stages';
 import type { FlowEdge } from './flow-edge';
 import type { StageFlowNode } from './stage-node';
 import type { TopologyView } from './types';
@@ -20,11 +21,18 @@ export function toFlow(view: TopologyView, selectedId?: string): { nodes: StageF
     connectable: false,
   }));
   const bends = parallelBends(view.edges);
+  const byId = new Map(view.nodes.map((n) => [n.id, n]));
+  const name = (id: string) => {
+    const n = byId.get(id);
+    return n ? `${STAGE_LABELS[n.stage as Stage] ?? n.stage} ${n.label}` : id;
+  };
   const edges: FlowEdge[] = view.edges.map((e) => ({
     id: e.id,
     source: e.source,
     target: e.target,
     label: labels ? e.label : undefined,
+    // Read out when the edge gets keyboard focus (Tab); Enter opens its log lines (topology-graph.tsx).
+    ariaLabel: `${name(e.source)} to ${name(e.target)}${e.label ? ` (${e.label})` : ''}${e.broken ? ', broken' : ''}`,
     // Live traffic drawn by components/graph/flow-edge.tsx (a bezier like React Flow's default).
     type: 'flow',
     animated: false,

@@ -71,14 +71,15 @@ function Canvas({ view, selectedId, onSelect, dark, exposeInstance, onDraw, canD
   const { nodes, edges } = useMemo(() => toFlow(view, selectedId), [view, selectedId]);
   // Edge rates: computed on the whole topology, drawn on the edges shown (edge-rates.ts).
   useEffect(() => setEdgeRateViews(rateView ?? view, view, view.edges.length <= EDGE_LABEL_LIMIT), [rateView, view]);
-  const onEdgeClick: EdgeMouseHandler = useCallback(
-    (_e, edge) => {
+  const openEdge = useCallback(
+    (id: string) => {
       const index = currentEdgeIndex();
-      const href = index ? edgeLogsHref(index, edge.id) : undefined;
-      if (href) onEdgeOpen?.(href, edge.id);
+      const href = index ? edgeLogsHref(index, id) : undefined;
+      if (href) onEdgeOpen?.(href, id);
     },
     [onEdgeOpen],
   );
+  const onEdgeClick: EdgeMouseHandler = useCallback((_e, edge) => openEdge(edge.id), [openEdge]);
   const flow = useReactFlow();
   const byId = useMemo(() => new Map(view.nodes.map((n) => [n.id, n])), [view]);
   const onNodeClick: NodeMouseHandler = useCallback((_e, n) => onSelect(byId.get(n.id)), [byId, onSelect]);
@@ -92,19 +93,21 @@ function Canvas({ view, selectedId, onSelect, dark, exposeInstance, onDraw, canD
     [byId, canDraw, onDraw],
   );
 
-  // Keyboard: f = fit, + / - = zoom, Escape = close the panel.
+  // Keyboard: f = fit, + / - = zoom, Escape = close the panel, Enter on a focused edge = its log lines.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const t = e.target as HTMLElement | null;
       if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.isContentEditable)) return;
-      if (e.key === 'f') void flow.fitView({ padding: 0.1, duration: 200 });
+      const edgeId = e.key === 'Enter' ? t?.closest?.('.react-flow__edge')?.getAttribute('data-id') : undefined;
+      if (edgeId) openEdge(edgeId);
+      else if (e.key === 'f') void flow.fitView({ padding: 0.1, duration: 200 });
       else if (e.key === '+' || e.key === '=') void flow.zoomIn({ duration: 150 });
       else if (e.key === '-') void flow.zoomOut({ duration: 150 });
       else if (e.key === 'Escape') onSelect(undefined);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [flow, onSelect]);
+  }, [flow, onSelect, openEdge]);
 
   useEffect(() => {
     if (!exposeInstance) return;
