@@ -4,7 +4,7 @@
  */
 import { request as httpRequest } from 'node:http';
 import { KubeConfig } from '@kubernetes/client-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { findFreePortOffset, startSandbox, type RunningSandbox } from '../sandbox/start';
 import { until } from '../sandbox/test-support/kubectl';
 import { formatRecord, parseDuration, run, streamLogs, type LogsOptions } from './logs';
@@ -76,6 +76,14 @@ describe('gatescope logs', () => {
   it('refuses bad options with exit code 2', async () => {
     expect(await run(['--output', 'yaml'])).toBe(2);
     expect(await run(['--filter', 'colour=red'])).toBe(2);
+    const errors: string[] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((m: string) => void errors.push(m));
+    try {
+      expect(await run(['--filter', 'path~=^/(v1'])).toBe(2);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(errors.join('\n')).toMatch(/gatescope logs: invalid path regex '\^\/\(v1': .*missing closing \)/);
     expect(await run(['--since', 'yesterday'])).toBe(2);
     expect(parseDuration('5m')).toBe(300);
     expect(formatRecord({ seq: 1, pod: 'ns/p', kind: 'invalid', raw: 'garbage', error: 'not an access-log line' }, 'json')).toBe(
