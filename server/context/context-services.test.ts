@@ -215,6 +215,11 @@ describe('every view follows the selected context', () => {
         )
         .toBe(true);
       expect(await seen(false)).toBe(false);
+      // A path regex filters the same way; one RE2 refuses is a 400 with its reason.
+      expect((await getJson<Logs>(`/api/logs?limit=5000&pathRegex=${encodeURIComponent(`^${marker}$`)}`, true)).body.records.length).toBeGreaterThan(0);
+      const bad = await getJson<{ error: string }>(`/api/logs?pathRegex=${encodeURIComponent('^/(v1')}`, true);
+      expect(bad.status).toBe(400);
+      expect(bad.body.error).toMatch(/invalid path regex '\^\/\(v1': .*missing closing \)/);
       await expect.poll(() => raw.some((m) => m.includes('"topic":"logs"') && m.includes(marker)), { timeout: 10_000 }).toBe(true);
       expect((await fetch(`${base}/api/traffic?window=60`, { headers: { cookie } })).status).toBe(200);
     } finally {
