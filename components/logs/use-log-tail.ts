@@ -108,21 +108,21 @@ export function useLogTail(filter: LogFilter = {}): LogTail {
             buf.current = [];
             heldRef.current = [];
           }
-          if (first && filtered) {
-            // A new filter: the rows we had that match it and are older than the snapshot, then the snapshot.
+          if (first) {
+            // A new subscription (mount, or a new filter): the rows we had that match it and are
+            // older than the snapshot, then the snapshot. Its holes are lines of other filters.
             first = false;
-            // Paused, what is newer than the last row shown stays held.
             const from = s.records[0]?.seq ?? s.status.seq + 1;
             const keep = (r: LogRecord) => r.seq < from && matchesFilter(r, f);
             const merged = [...buf.current.filter(keep), ...heldRef.current.filter(keep), ...s.records];
+            // Paused, what is newer than the last row shown stays held.
             const lastShown = pausedRef.current ? (buf.current.at(-1)?.seq ?? 0) : Infinity;
             buf.current = merged.filter((r) => r.seq <= lastShown);
             heldRef.current = merged.filter((r) => r.seq > lastShown);
             if (buf.current.length > MAX_ROWS) buf.current.splice(0, buf.current.length - MAX_ROWS);
           } else {
-            first = false;
-            // A fresh snapshot (first, or after a reconnect): keep what we had before it, then its records.
-            // Unfiltered, a hole in the sequence numbers is lines this tab never got.
+            // A reconnect: keep what we had, then the snapshot's newer records. Unfiltered, a hole
+            // in the sequence numbers is lines this tab never got.
             const lastSeq = Math.max(buf.current.at(-1)?.seq ?? 0, heldRef.current.at(-1)?.seq ?? 0);
             if (!filtered && s.records.length && s.records[0]!.seq > lastSeq + 1 && lastSeq > 0) setMissed((m) => m + (s.records[0]!.seq - lastSeq - 1));
             if (pausedRef.current) heldRef.current.push(...s.records.filter((r) => r.seq > lastSeq));
