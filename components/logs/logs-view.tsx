@@ -109,7 +109,7 @@ export function LogsView() {
         ))}
         {gaps ? <span className="text-slate-500" data-testid="gaps">{gaps} interruption{gaps === 1 ? '' : 's'} resumed with sinceTime, {status?.totals.duplicatesSkipped ?? 0} duplicate lines skipped</span> : null}
         {invalid ? <span className="rounded bg-red-50 px-2 py-0.5 text-red-800 dark:bg-red-950 dark:text-red-200">{invalid} unparsed line{invalid === 1 ? '' : 's'}</span> : null}
-        {tail.missed ? <span className="rounded bg-amber-100 px-2 py-0.5 text-amber-900" data-testid="missed">{tail.missed.toLocaleString('en-US')} lines not sent to this tab: above {TAB_MAX_RATE.toLocaleString('en-US')} lines/s it gets the newest lines only (`gatescope logs` prints every line)</span> : null}
+        {tail.missed ? <span className="rounded bg-amber-100 px-2 py-0.5 text-amber-900" data-testid="missed">{tail.missed.toLocaleString('en-US')} lines not sent to this tab: above {TAB_MAX_RATE.toLocaleString('en-US')} matching lines/s it gets the newest only (`gatescope logs` prints every line)</span> : null}
       </div>
       <LogFilters filter={filter} onChange={setFilter} pods={pods} showProxy={showProxy} onShowProxy={setShowProxy} />
       {tail.error ? (
