@@ -83,5 +83,13 @@ describe('the per-edge store', () => {
     setEdgeRateViews(view, { ...view }, true);
     applyEdgeRates({ down: rate, up: rate });
     expect(edgeLiveNow('up')?.spot).toBe(0.5);
+    // A route's weight outranks a port: `down` carrying `80%` takes the middle even from a label on screen.
+    const weighted: TopologyView = { ...view, edges: [{ ...view.edges[0]!, label: '80%' }, { ...view.edges[1]!, label: ':80' }] };
+    setEdgeRateViews(weighted, weighted, true);
+    applyEdgeRates({ up: rate });
+    expect(edgeLiveNow('up')?.spot).toBe(0.5);
+    applyEdgeRates({ up: rate, down: rate });
+    expect(edgeLiveNow('down')?.spot).toBe(0.5);
+    expect(edgeLiveNow('up')?.spot).not.toBe(0.5);
   });
 });

@@ -93,23 +93,23 @@ function placeLabels(rates: Record<string, EdgeRate>): void {
   if (key === spotsKey) return;
   spotsKey = key;
   const pos = new Map(view.nodes.map((n) => [n.id, n]));
-  const reqs: Array<LabelRequest & { p: number; y: number }> = [];
+  const reqs: Array<LabelRequest & { p: number; weight: number; y: number }> = [];
   for (const e of active) {
     const s = pos.get(e.source);
     const t = pos.get(e.target);
     if (!s || !t) continue;
     const { w, h } = labelSize(labelLines(staticLabels.get(e.id), rates[e.id]!));
-    reqs.push({ id: e.id, sx: s.x + NODE_W, sy: s.y + HANDLE_Y, tx: t.x, ty: t.y + HANDLE_Y, w, h, bend: bends.get(e.id) ?? 0, p: PRIORITY[t.stage] ?? 9, y: (s.y + t.y) / 2 });
+    reqs.push({ id: e.id, sx: s.x + NODE_W, sy: s.y + HANDLE_Y, tx: t.x, ty: t.y + HANDLE_Y, w, h, bend: bends.get(e.id) ?? 0, p: PRIORITY[t.stage] ?? 9, weight: staticLabels.get(e.id)?.endsWith('%') ? 0 : 1, y: (s.y + t.y) / 2 });
   }
-  // Labels already on screen go first, at their spot: an edge whose traffic starts or stops
-  // elsewhere must not make a label the user is reading vanish or jump. Then the rest, by priority.
-  const before = spots;
+  // Which labels get the room, in order: the routing half first (PRIORITY), a route's weights
+  // before ports, then labels already on screen, at their spot (an edge whose traffic starts or
+  // stops elsewhere must not make a label the user is reading vanish or jump), then top to bottom.
   for (const r of reqs) {
-    const t = before.get(r.id);
+    const t = spots.get(r.id);
     if (t !== undefined) r.prefer = t;
   }
-  const shownFirst = (r: { prefer?: number }) => (r.prefer === undefined ? 1 : 0);
-  reqs.sort((a, b) => shownFirst(a) - shownFirst(b) || a.p - b.p || a.y - b.y);
+  const onScreen = (r: { prefer?: number }) => (r.prefer === undefined ? 1 : 0);
+  reqs.sort((a, b) => a.p - b.p || a.weight - b.weight || onScreen(a) - onScreen(b) || a.y - b.y);
   // Inside the gap between the two columns, never over a node.
   spots = placeEdgeLabels(reqs, { within: (r, x) => x - r.w / 2 >= r.sx + 2 && x + r.w / 2 <= r.tx - 2 });
 }

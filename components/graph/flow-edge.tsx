@@ -53,10 +53,12 @@ function FlowEdgeImpl({ id, sourceX, sourceY, targetX, targetY, sourcePosition, 
   const active = !!r && r.rps > 0;
   const showRate = active && !!data?.labels && r.spot !== undefined;
   const staticLabel = typeof label === 'string' ? label : undefined;
+  // With traffic, the port/weight is part of the rate label; where that found no room, neither is
+  // drawn (it would cover the labels that did), and the tooltip carries it.
   return (
     <>
-      {active ? <title>{edgeTooltip(r)}</title> : null}
-      <BaseEdge path={path} markerEnd={markerEnd} style={style} label={showRate ? undefined : label} labelX={labelX} labelY={labelY} labelStyle={labelStyle} />
+      {active ? <title>{`${staticLabel ? `${staticLabel} · ` : ''}${edgeTooltip(r)}`}</title> : null}
+      <BaseEdge path={path} markerEnd={markerEnd} style={style} label={active ? undefined : label} labelX={labelX} labelY={labelY} labelStyle={labelStyle} />
       {active ? (
         <path
           d={path}
