@@ -63,6 +63,14 @@ test('the 404 filter shows only 404s, the 5xx class only 5xx, and flags filter b
   await page.getByLabel('Response flags').fill('NR');
   await expect(page.getByTestId('log-row')).toHaveCount(4);
 
+  // The URL follows the filters: a reload (or a shared link) shows the same lines.
+  await expect(page).toHaveURL(/[?&]flags=NR(&|$)/);
+  await expect(page).toHaveURL(new RegExp(`[?&]q=${t}(&|$)`));
+  await page.reload();
+  await expect(page.getByLabel('Response flags')).toHaveValue('NR');
+  await expect(page.getByLabel('Authority or path contains')).toHaveValue(t);
+  await expect(page.getByTestId('log-row')).toHaveCount(4, { timeout: 10_000 });
+
   // Filters also come from the URL (the Traffic page links here by route).
   await page.goto(`/logs?route=${encodeURIComponent('route:default/web-service:http[2]')}&q=${t}`);
   await expect(page.getByTestId('log-row')).toHaveCount(3, { timeout: 10_000 });

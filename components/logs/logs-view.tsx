@@ -6,7 +6,7 @@
  */
 import { useSearchParams } from 'next/navigation';
 import { useEffect, useMemo, useState } from 'react';
-import { filterError, filterFromParams, matchesFilter, type LogFilter } from '@/lib/logs/filter';
+import { filterError, filterFromQuery, filterToQuery, matchesFilter, type LogFilter } from '@/lib/logs/filter';
 import type { LogRecord } from '@/lib/logs/record';
 import { LogFilters } from './log-filters';
 import { LogTable } from './log-table';
@@ -44,16 +44,18 @@ function useSettled<T>(value: T, key: string, ms: number): T {
 
 export function LogsView() {
   const params = useSearchParams();
-  const [filter, setFilter] = useState<LogFilter>(() => {
-    const p: Record<string, unknown> = {};
-    for (const [k, v] of params.entries()) p[k === 'route' ? 'routeId' : k === 'subset' ? 'subsetId' : k === 'service' ? 'serviceId' : k === 'pod' ? 'pods' : k] = v;
-    return filterFromParams(p);
-  });
+  const [filter, setFilter] = useState<LogFilter>(() => filterFromQuery(params.entries()));
   const [showProxy, setShowProxy] = useState(false);
   const [selected, setSelected] = useState<LogRecord | undefined>();
   const applied = useMemo(() => effectiveFilter(filter, showProxy), [filter, showProxy]);
   // The server filters (before the tab's rate cap); the tab filters too, so a change shows at once.
-  const tail = useLogTail(useSettled(applied, JSON.stringify(applied), 250));
+  const settled = useSettled(applied, JSON.stringify(applied), 250);
+  const tail = useLogTail(settled);
+  // The URL follows the filter (a reload or a shared link shows the same lines).
+  useEffect(() => {
+    const q = filterToQuery(settled);
+    if (window.location.search !== (q ? `?${q}` : '')) window.history.replaceState(window.history.state, '', `/logs${q ? `?${q}` : ''}`);
+  }, [settled]);
   const { records, version, status } = tail;
 
   const rows = useMemo(

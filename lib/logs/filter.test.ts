@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { recordFromLine } from './from-line';
-import { filterError, filterFromParams, isEmptyFilter, matchesFilter, parseFilterExpression } from './filter';
+import { filterError, filterFromParams, filterFromQuery, filterToQuery, isEmptyFilter, matchesFilter, parseFilterExpression } from './filter';
 import { enableAccessLogMesh, meshAccessLog, accessLogFormat } from './mesh-access-log';
 import { Ring } from './ring';
 import { statusClass } from './record';
@@ -88,6 +88,18 @@ describe('matchesFilter', () => {
     expect(parseFilterExpression('path~=^/status/4 status=4xx')).toEqual({ pathRegex: '^/status/4', status: ['4xx'] });
     expect(() => parseFilterExpression('path~=[')).toThrow(/invalid path regex/);
     expect(filterFromParams({ pathRegex: '^/a,b' })).toEqual({ pathRegex: '^/a,b' });
+  });
+
+  it('round-trips through the Logs page URL, with the edge links’ keys', () => {
+    const f = { routeId: 'route:default/web-service:http[2]', subsetId: 'subset:web-service.default.svc.cluster.local:v1', status: ['4xx', '503'], pathRegex: '^/api/v[0-9]+/', q: 'web', kinds: ['access' as const] };
+    const query = filterToQuery(f);
+    expect(query).toContain('route=route%3Adefault%2Fweb-service%3Ahttp%5B2%5D');
+    expect(query).toContain('status=4xx%2C503');
+    expect(query).not.toContain('kinds');
+    const { kinds: _kinds, ...rest } = f;
+    expect(filterFromQuery(new URLSearchParams(query))).toEqual(rest);
+    expect(filterFromQuery(new URLSearchParams('pod=istio-system/gw-a&bogus=1'))).toEqual({ pods: ['istio-system/gw-a'] });
+    expect(filterToQuery({})).toBe('');
   });
 
   it('reads untrusted params and the CLI expression', () => {

@@ -118,6 +118,27 @@ export function filterFromParams(p: Record<string, unknown> | undefined): LogFil
   return f;
 }
 
+/** The Logs page's query string keys that differ from the filter's (the overview's edge links use them). */
+const QUERY_KEYS: Partial<Record<keyof LogFilter, string>> = { routeId: 'route', subsetId: 'subset', serviceId: 'service', pods: 'pod' };
+const FROM_QUERY = Object.fromEntries(Object.entries(QUERY_KEYS).map(([k, q]) => [q, k]));
+
+/** A filter from the Logs page's URL (`/logs?route=…&status=4xx,5xx&pathRegex=…`); untrusted, as filterFromParams. */
+export function filterFromQuery(q: Iterable<[string, string]>): LogFilter {
+  const p: Record<string, unknown> = {};
+  for (const [k, v] of q) p[FROM_QUERY[k] ?? k] = v;
+  return filterFromParams(p);
+}
+
+/** The query string of a filter (lists comma-joined; `kinds` left out: the page's proxy-lines switch owns it). */
+export function filterToQuery(f: LogFilter): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(f) as Array<[keyof LogFilter, LogFilter[keyof LogFilter]]>) {
+    if (k === 'kinds' || v === undefined || v === '' || (Array.isArray(v) && v.length === 0)) continue;
+    q.set(QUERY_KEYS[k] ?? k, Array.isArray(v) ? v.join(',') : v);
+  }
+  return q.toString();
+}
+
 /**
  * The CLI's `--filter` expression: space-separated `key=value` terms (values comma-separated for
  * any-of), e.g. `status=4xx,5xx method=GET authority=web flags=NR pod=istio-ingressgateway-abc`;
