@@ -63,10 +63,13 @@ test('the 404 filter shows only 404s, the 5xx class only 5xx, and flags filter b
   await page.getByLabel('Response flags').fill('NR');
   await expect(page.getByTestId('log-row')).toHaveCount(4);
 
-  // The URL follows the filters: a reload (or a shared link) shows the same lines.
+  // The URL follows the filters and the proxy-lines switch: a reload (or a shared link) shows the same lines.
+  await page.getByLabel('proxy log lines').check();
   await expect(page).toHaveURL(/[?&]flags=NR(&|$)/);
   await expect(page).toHaveURL(new RegExp(`[?&]q=${t}(&|$)`));
+  await expect(page).toHaveURL(/[?&]proxy=1(&|$)/);
   await page.reload();
+  await expect(page.getByLabel('proxy log lines')).toBeChecked();
   await expect(page.getByLabel('Response flags')).toHaveValue('NR');
   await expect(page.getByLabel('Authority or path contains')).toHaveValue(t);
   await expect(page.getByTestId('log-row')).toHaveCount(4, { timeout: 10_000 });

@@ -45,17 +45,17 @@ function useSettled<T>(value: T, key: string, ms: number): T {
 export function LogsView() {
   const params = useSearchParams();
   const [filter, setFilter] = useState<LogFilter>(() => filterFromQuery(params.entries()));
-  const [showProxy, setShowProxy] = useState(false);
+  const [showProxy, setShowProxy] = useState(() => params.get('proxy') === '1');
   const [selected, setSelected] = useState<LogRecord | undefined>();
   const applied = useMemo(() => effectiveFilter(filter, showProxy), [filter, showProxy]);
   // The server filters (before the tab's rate cap); the tab filters too, so a change shows at once.
   const settled = useSettled(applied, JSON.stringify(applied), 250);
   const tail = useLogTail(settled);
-  // The URL follows the filter (a reload or a shared link shows the same lines).
+  // The URL follows the filter and the proxy-lines switch (a reload or a shared link shows the same lines).
   useEffect(() => {
-    const q = filterToQuery(settled);
+    const q = [filterToQuery(settled), showProxy ? 'proxy=1' : ''].filter(Boolean).join('&');
     if (window.location.search !== (q ? `?${q}` : '')) window.history.replaceState(window.history.state, '', `/logs${q ? `?${q}` : ''}`);
-  }, [settled]);
+  }, [settled, showProxy]);
   const { records, version, status } = tail;
 
   const rows = useMemo(
