@@ -22,7 +22,7 @@ export default [
   },
   {
     files: ['lib/**/*.ts', 'lib/**/*.tsx'],
-    ignores: ['lib/**/*.test.ts'],
+    ignores: ['lib/**/*.test.ts', 'lib/**/test-support/**'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -1,15 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { meshSnapshot, meshSnapshotFromPlurals } from '../istio/snapshot';
+import { ingressBasicsTexts } from '../topology/test-support/ingress-basics';
 import { scenarioSnapshot } from '../topology/fixtures/scenario';
 import { buildGatewayProxy, gatewayPods, resolveServerPort, servicesSelectingPod } from './gateway-proxy';
 
-const dir = join(__dirname, '../topology/fixtures/scenario-ingress-basics');
-const texts = readdirSync(dir)
-  .filter((f) => f.endsWith('.yaml'))
-  .sort()
-  .map((f) => readFileSync(join(dir, f), 'utf8'));
+const texts = ingressBasicsTexts();
 const snap = scenarioSnapshot(texts);
 
 describe('what istiod configures on a gateway pod', () => {

@@ -1,16 +1,11 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { MeshSnapshot } from '../istio/snapshot';
 import type { Gateway, HTTPRoute, VirtualService } from '../istio/types';
+import { ingressBasicsTexts } from '../topology/test-support/ingress-basics';
 import { scenarioSnapshot } from '../topology/fixtures/scenario';
 import { simulateRequest } from './simulate';
 
-const dir = join(__dirname, '../topology/fixtures/scenario-ingress-basics');
-const texts = readdirSync(dir)
-  .filter((f) => f.endsWith('.yaml'))
-  .sort()
-  .map((f) => readFileSync(join(dir, f), 'utf8'));
+const texts = ingressBasicsTexts();
 const base = scenarioSnapshot(texts, { loadBalancerIP: '127.0.0.10' });
 const fresh = (): MeshSnapshot => structuredClone(base);
 const vsNamed = (s: MeshSnapshot, name: string) => s.virtualServices.find((v) => v.metadata.name === name)!;

@@ -1,18 +1,13 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TrafficAggregator } from '../traffic/aggregate';
 import { buildTopology } from './build';
 import { edgeFlowIndex, edgeRates, errorLevel } from './edge-rates';
 import { edgeLogParams, edgeLogsHref } from './edge-logs';
+import { ingressBasicsTexts } from './test-support/ingress-basics';
 import { scenarioSnapshot } from './fixtures/scenario';
 import { toTopologyView } from './view';
 
-const dir = join(__dirname, 'fixtures/scenario-ingress-basics');
-const texts = readdirSync(dir)
-  .filter((f) => f.endsWith('.yaml'))
-  .sort()
-  .map((f) => readFileSync(join(dir, f), 'utf8'));
+const texts = ingressBasicsTexts();
 const view = toTopologyView(buildTopology(scenarioSnapshot(texts, { loadBalancerIP: '127.0.0.1' })));
 const index = edgeFlowIndex(view);
 

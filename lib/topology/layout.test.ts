@@ -1,16 +1,11 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildTopology } from './build';
+import { ingressBasicsTexts } from './test-support/ingress-basics';
 import { scenarioSnapshot } from './fixtures/scenario';
 import { countCrossings, layoutTopology } from './layout';
 import { STAGE_INDEX, STAGES, compareStages, isStage, type Stage } from './stages';
 
-const dir = join(__dirname, 'fixtures/scenario-ingress-basics');
-const texts = readdirSync(dir)
-  .filter((f) => f.endsWith('.yaml'))
-  .sort()
-  .map((f) => readFileSync(join(dir, f), 'utf8'));
+const texts = ingressBasicsTexts();
 
 describe('stages', () => {
   it('lists the request path in order', () => {
